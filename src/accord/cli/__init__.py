@@ -1,0 +1,47 @@
+"""Accord's command line: ``accord analyze``, ``accord frontier``, ``accord evaluate``, ...
+
+Each command lives in its own module of this package (``accord/cli/<command>.py``) and registers itself on
+the shared :data:`app`; this file imports them all. Commands import numpy and the analysis lazily, inside the
+command function, so ``accord --help`` stays instant. Every :class:`~accord.errors.AccordError` becomes one
+line on stderr and exit code 2 (see :func:`main`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+from accord.cli._app import app
+
+for _mod in pkgutil.iter_modules(__path__):
+    if not _mod.name.startswith("_"):
+        importlib.import_module(f"{__name__}.{_mod.name}")
+
+
+def main() -> None:
+    """Entry point of the ``accord`` command: user errors print one line and exit with code 2."""
+    from accord.errors import AccordError
+
+    try:
+        app(standalone_mode=False)
+    except AccordError as err:
+        print(f"accord: error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        print("accord: interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
+    except SystemExit:
+        raise
+    except Exception as err:  # click's usage errors and the like
+        import click  # type: ignore[import-not-found,unused-ignore]
+
+        if isinstance(err, click.exceptions.ClickException):
+            err.show()
+            raise SystemExit(2) from None
+        if isinstance(err, click.exceptions.Abort):
+            raise SystemExit(1) from None
+        raise
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,542 @@
+"""Read and write case files (YAML or JSON) with one-line errors that name the file and the place.
+
+Reading goes in three steps: parse the text (YAML or JSON, rejecting duplicate keys and remembering the line
+of every key), check the structure against :mod:`accord.io.schema` (pydantic), then build the
+:class:`~accord.model.Case`, checking every cross-reference (parties, issues, options, points). Whatever goes
+wrong is raised as a :class:`~accord.errors.CaseError` whose message is one line: ``FILE: line N (path):
+what is wrong; what is expected``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from accord.errors import AccordError, CaseError
+from accord.io.schema import (
+    CaseFile,
+    EventSpec,
+    InteractionSpec,
+    IssueSpec,
+    LinearValue,
+    PartySpec,
+    PreferenceSpec,
+    RangeCondition,
+    TriangularValue,
+)
+from accord.model import DEFAULT_GRID, Case, Estimate, Event, Interaction, Issue, Party, Preferences
+
+Path_ = tuple[str | int, ...]
+RESERVED = ("weights", "scale", "cap", "interactions")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# parsing with line numbers
+# ---------------------------------------------------------------------------------------------------------
+class _Lines:
+    """Line number (1-based) of every key path in a parsed file."""
+
+    def __init__(self) -> None:
+        self.lines: dict[Path_, int] = {}
+
+    def line(self, path: Path_) -> int | None:
+        for n in range(len(path), -1, -1):
+            if path[:n] in self.lines:
+                return self.lines[path[:n]]
+        return None
+
+
+def _walk_yaml(node: yaml.Node, path: Path_, lines: _Lines, file: str) -> None:
+    lines.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                where = ".".join(str(p) for p in (*path, key))
+                raise CaseError(
+                    f"{key!r} is defined twice (first on line {seen[key]}); names must be unique",
+                    file=file, place=f"line {key_node.start_mark.line + 1} ({where})",
+                )
+            seen[key] = key_node.start_mark.line + 1
+            lines.lines[(*path, key)] = key_node.start_mark.line + 1
+            _walk_yaml(value_node, (*path, key), lines, file)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk_yaml(item, (*path, i), lines, file)
+
+
+def _parse_yaml(text: str, file: str) -> tuple[Any, _Lines]:
+    lines = _Lines()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _walk_yaml(node, (), lines, file)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        problem = err.problem or err.context or "cannot parse"
+        raise CaseError(f"bad YAML: {problem}; check indentation, colons and quotes", file=file,
+                        place=line) from None
+    except yaml.YAMLError as err:
+        raise CaseError(f"bad YAML: {err}", file=file) from None
+    return data, lines
+
+
+def _parse_json(text: str, file: str) -> tuple[Any, _Lines]:
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in pairs:
+            if k in out:
+                raise CaseError(f"{k!r} is defined twice; names must be unique", file=file)
+            out[k] = v
+        return out
+
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates)
+    except json.JSONDecodeError as err:
+        raise CaseError(f"bad JSON: {err.msg}", file=file,
+                        place=f"line {err.lineno}, column {err.colno}") from None
+    # JSON is YAML: reuse the YAML walker for line numbers (duplicates were already rejected).
+    lines = _Lines()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _walk_yaml(node, (), lines, file)
+    except (yaml.YAMLError, CaseError):
+        pass
+    return data, lines
+
+
+def _place(path: Path_, lines: _Lines) -> str:
+    dotted = ".".join(str(p) for p in path)
+    line = lines.line(path)
+    if line is None:
+        return dotted
+    return f"line {line} ({dotted})" if dotted else f"line {line}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# public API
+# ---------------------------------------------------------------------------------------------------------
+def load_case(path: str | os.PathLike[str]) -> Case:
+    """Read a case file (``.yaml``, ``.yml`` or ``.json``).
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    Case
+
+    Raises
+    ------
+    CaseError
+        One line naming the file, the place (line and dotted path) and what is expected.
+
+    Examples
+    --------
+    >>> case = load_case("examples/job-offer.yaml")  # doctest: +SKIP
+    """
+    p = Path(path)
+    file = str(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CaseError("no such file; check the path", file=file) from None
+    except IsADirectoryError:
+        raise CaseError("is a folder, not a case file", file=file) from None
+    except UnicodeDecodeError:
+        raise CaseError("is not UTF-8 text; save it as UTF-8", file=file) from None
+    except OSError as err:
+        raise CaseError(f"cannot be read ({err.strerror})", file=file) from None
+    return parse_case(text, file=file, json_format=p.suffix.lower() == ".json")
+
+
+def parse_case(text: str, *, file: str = "<case>", json_format: bool = False) -> Case:
+    """Parse the text of a case file (YAML, or JSON when ``json_format``)."""
+    data, lines = _parse_json(text, file) if json_format else _parse_yaml(text, file)
+    return case_from_data(data, file=file, lines=lines)
+
+
+def case_from_data(data: Any, *, file: str = "<case>", lines: _Lines | None = None) -> Case:
+    """Build a :class:`Case` from already-parsed data (a dict shaped like a case file)."""
+    lines = lines or _Lines()
+    if not isinstance(data, Mapping):
+        raise CaseError("a case file must be a mapping with name, parties, issues and preferences",
+                        file=file, place=_place((), lines))
+    try:
+        spec = CaseFile.model_validate(data)
+    except ValidationError as err:
+        raise _from_pydantic(err, file, lines) from None
+    try:
+        return _build(spec, file)
+    except _Located as err:
+        raise CaseError(err.message, file=file, place=_place(err.path, lines)) from None
+    except AccordError as err:
+        raise err.located(file=file) from None
+
+
+def save_case(case: Case, path: str | os.PathLike[str]) -> None:
+    """Write ``case`` as YAML or JSON (by suffix), atomically: a failure never leaves a half-written file."""
+    p = Path(path)
+    data = case.to_dict()
+    text = (json.dumps(data, indent=2, ensure_ascii=False) + "\n" if p.suffix.lower() == ".json"
+            else yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110))
+    write_text_atomic(p, text)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+# ---------------------------------------------------------------------------------------------------------
+# pydantic errors → one line
+# ---------------------------------------------------------------------------------------------------------
+_FRIENDLY = {
+    "missing": "this field is required",
+    "extra_forbidden": "unknown field; check its spelling",
+    "finite_number": "must be a finite number (not NaN or infinite)",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "dict_type": "must be a mapping (key: value)",
+    "list_type": "must be a list",
+    "string_type": "must be text",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+}
+
+
+def _from_pydantic(err: ValidationError, file: str, lines: _Lines) -> CaseError:
+    errors = err.errors()
+
+    def clean(loc: tuple[Any, ...]) -> Path_:
+        out: list[str | int] = []
+        for item in loc:
+            s = str(item)
+            if s.startswith("<") or s in {"IssueSpec", "BatnaPackage", "RangeCondition", "PartySpec"} \
+                    or s.startswith(("list[", "float", "str", "int", "dict[", "function-")):
+                continue
+            out.append(item)
+        return tuple(out)
+
+    # prefer the most specific error (deepest path); unions report one error per member
+    best = max(errors, key=lambda e: len(clean(e["loc"])))
+    path = clean(best["loc"])
+    msg = _FRIENDLY.get(best["type"], best["msg"])
+    if best["type"] == "extra_forbidden" and path:
+        msg = f"unknown field {str(path[-1])!r}; check its spelling"
+    if best["type"] == "missing" and path:
+        msg = f"{str(path[-1])!r} is required here"
+        path = path[:-1]
+    return CaseError(msg, file=file, place=_place(path, lines))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# building the model
+# ---------------------------------------------------------------------------------------------------------
+class _Located(Exception):
+    def __init__(self, message: str, path: Path_) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+
+def _label(x: str | int | float) -> str:
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return str(x)
+
+
+def _build_issue(name: str, spec: IssueSpec | list[str | int | float]) -> Issue:
+    path: Path_ = ("issues", name)
+    if name in RESERVED:
+        raise _Located(f"{name!r} is a reserved word in preferences; rename the issue", path)
+    if isinstance(spec, list):
+        spec = IssueSpec(options=spec)
+    kind = spec.type
+    try:
+        if spec.options is not None:
+            if kind in ("integer", "real"):
+                raise _Located(f"a {kind} issue takes min and max, not a list of options", path)
+            opts = [_label(o) for o in spec.options]
+            if not opts:
+                raise _Located("no options; list at least one", (*path, "options"))
+            dupes = sorted({o for o in opts if opts.count(o) > 1})
+            if dupes:
+                raise _Located(f"option {dupes[0]!r} is listed twice; option names must be unique",
+                               (*path, "options"))
+            if kind == "ordinal" or spec.ordered:
+                return Issue.ordinal(name, opts, spec.description)
+            return Issue.categorical(name, opts, spec.description)
+        if spec.min is None or spec.max is None:
+            raise _Located("give either options: [...] or min and max (an integer range or real interval)",
+                           path)
+        if kind == "real" or ((kind is None and not (float(spec.min).is_integer()
+                                                     and float(spec.max).is_integer())) or spec.grid):
+            if spec.step is not None:
+                raise _Located("step is for integer ranges; a real interval takes grid", path)
+            return Issue.real_interval(name, spec.min, spec.max, grid=spec.grid or DEFAULT_GRID,
+                                       unit=spec.unit, description=spec.description)
+        if not (float(spec.min).is_integer() and float(spec.max).is_integer()):
+            raise _Located("an integer range needs whole-number min and max", path)
+        issue = Issue.integer_range(name, int(spec.min), int(spec.max), step=spec.step or 1, unit=spec.unit,
+                                    description=spec.description)
+        if issue.size > 1_000_000:
+            raise _Located(f"{issue.size} options is too many for one issue; use a real interval with a grid",
+                           path)
+        return issue
+    except CaseError as err:
+        raise _Located(err.message, path) from None
+
+
+def _option_index(issue: Issue, option: str | int | float, path: Path_) -> int:
+    try:
+        return issue.index(option if isinstance(option, str) else _label(option))
+    except CaseError:
+        try:
+            return issue.index(float(option)) if not isinstance(option, str) else issue.index(option)
+        except CaseError as err:
+            raise _Located(err.message, path) from None
+
+
+def _value_table(issue: Issue, spec: Any, path: Path_) -> list[float]:
+    if isinstance(spec, LinearValue):
+        if issue.values is None:
+            raise _Located(f"a linear value needs an ordered issue; {issue.name!r} is categorical "
+                           "(list points per option, or declare it ordered)", path)
+        lo, hi = issue.values[0], issue.values[-1]
+        a, b = spec.linear.at_min, spec.linear.at_max
+        return [a if hi == lo else a + (b - a) * (v - lo) / (hi - lo) for v in issue.values]
+    if isinstance(spec, TriangularValue):
+        if issue.values is None:
+            raise _Located(f"a triangular value needs a numeric issue; {issue.name!r} is categorical", path)
+        t = spec.triangular
+        if not t.low <= t.peak <= t.high:
+            raise _Located("triangular needs low <= peak <= high", path)
+        out = []
+        for x in issue.values:
+            if x == t.peak:
+                out.append(1.0)
+            elif t.low < x < t.peak:
+                out.append((x - t.low) / (t.peak - t.low))
+            elif t.peak < x < t.high:
+                out.append((t.high - x) / (t.high - t.peak))
+            else:
+                out.append(0.0)
+        return out
+    table: dict[str, float] = spec
+    values: list[float | None] = [None] * issue.size
+    for option, pts in table.items():
+        k = _option_index(issue, option, (*path, option))
+        if values[k] is not None:
+            raise _Located(f"option {issue.options[k]!r} is given points twice", (*path, option))
+        values[k] = float(pts)
+    missing = [o for o, v in zip(issue.options, values, strict=True) if v is None]
+    if missing:
+        shown = ", ".join(repr(m) for m in missing[:5]) + (", ..." if len(missing) > 5 else "")
+        raise _Located(f"no points for option {shown} of issue {issue.name!r}; give points for every option",
+                       path)
+    return [float(v) for v in values if v is not None]
+
+
+def _condition(issue: Issue, spec: list[str | int | float] | RangeCondition, path: Path_) -> frozenset[int]:
+    if isinstance(spec, list):
+        if not spec:
+            raise _Located("an empty option list can never match; list at least one option", path)
+        return frozenset(_option_index(issue, o, (*path, i)) for i, o in enumerate(spec))
+    if not issue.ordered or issue.values is None:
+        raise _Located(f"a range needs an ordered issue; {issue.name!r} is categorical (list the options)",
+                       path)
+    lo_i, hi_i = 0, issue.size - 1
+    if spec.from_ is not None:
+        lo_i = _option_index(issue, spec.from_, (*path, "from"))
+    if spec.to is not None:
+        hi_i = _option_index(issue, spec.to, (*path, "to"))
+    chosen = {
+        i for i in range(lo_i, hi_i + 1)
+        if (spec.min is None or issue.values[i] >= spec.min - 1e-12)
+        and (spec.max is None or issue.values[i] <= spec.max + 1e-12)
+    }
+    if not chosen:
+        raise _Located("this range contains no option of the issue", path)
+    return frozenset(chosen)
+
+
+def _interaction(issues: tuple[Issue, ...], index: dict[str, int], spec: InteractionSpec,
+                 path: Path_) -> Interaction:
+    if len(spec.when) < 1:
+        raise _Located("an interaction needs at least one condition under 'when'", (*path, "when"))
+    conditions = []
+    for issue_name, cond in spec.when.items():
+        if issue_name not in index:
+            raise _Located(f"unknown issue {issue_name!r}; the case has: {', '.join(index)}",
+                           (*path, "when", issue_name))
+        k = index[issue_name]
+        conditions.append((k, _condition(issues[k], cond, (*path, "when", issue_name))))
+    return Interaction(tuple(conditions), float(spec.points), spec.label)
+
+
+def _preferences(issues: tuple[Issue, ...], index: dict[str, int], spec: PreferenceSpec,
+                 path: Path_) -> Preferences:
+    extra: dict[str, Any] = dict(spec.__pydantic_extra__ or {})
+    for name in extra:
+        if name not in index:
+            raise _Located(f"unknown issue {name!r}; the case has: {', '.join(index)}", (*path, name))
+    if spec.weights is not None:
+        for name in spec.weights:
+            if name not in index:
+                raise _Located(f"unknown issue {name!r}; the case has: {', '.join(index)}",
+                               (*path, "weights", name))
+    scores = []
+    for issue in issues:
+        if issue.name not in extra:
+            raise _Located(f"no points for issue {issue.name!r}; give points for each of its options", path)
+        values = _value_table(issue, extra[issue.name], (*path, issue.name))
+        weight = 1.0
+        if spec.weights is not None:
+            if issue.name not in spec.weights:
+                raise _Located(f"no weight for issue {issue.name!r}; give a weight for every issue",
+                               (*path, "weights"))
+            weight = spec.weights[issue.name]
+        scores.append(tuple(spec.scale * weight * v for v in values))
+    interactions = tuple(_interaction(issues, index, t, (*path, "interactions", i))
+                         for i, t in enumerate(spec.interactions))
+    for i, t in enumerate(interactions):
+        t_scaled = Interaction(t.conditions, t.points * spec.scale, t.label) if spec.scale != 1 else t
+        interactions = (*interactions[:i], t_scaled, *interactions[i + 1:])
+    for k, row in enumerate(scores):
+        if not all(math.isfinite(x) for x in row):
+            raise _Located("points overflow to infinity; use smaller numbers", (*path, issues[k].name))
+    return Preferences(tuple(scores), interactions, spec.cap)
+
+
+def _party(name: str, spec: PartySpec | None, issues: tuple[Issue, ...], index: dict[str, int]) -> Party:
+    spec = spec or PartySpec()
+    path: Path_ = ("parties", name)
+    batna: float | None = None
+    package: tuple[tuple[str, str], ...] | None = None
+    if isinstance(spec.batna, float | int):
+        batna = float(spec.batna)
+    elif spec.batna is not None:
+        pairs = []
+        for issue_name, option in spec.batna.package.items():
+            if issue_name not in index:
+                raise _Located(f"the BATNA package names unknown issue {issue_name!r}; the case has: "
+                               f"{', '.join(index)}", (*path, "batna", "package", issue_name))
+            issue = issues[index[issue_name]]
+            o = _option_index(issue, option, (*path, "batna", "package", issue_name))
+            pairs.append((issue_name, issue.options[o]))
+        missing = [i.name for i in issues if i.name not in spec.batna.package]
+        if missing:
+            raise _Located(f"the BATNA package gives no option for {', '.join(missing)}; every issue needs one",
+                           (*path, "batna", "package"))
+        package = tuple(pairs)
+    try:
+        return Party(name, batna, package, spec.risk_aversion, spec.discount_rate, spec.discount_factor,
+                     spec.description)
+    except CaseError as err:
+        raise _Located(err.message, path) from None
+
+
+def _event(name: str, spec: EventSpec, parties: list[str]) -> Event:
+    path: Path_ = ("events", name)
+    outcomes = tuple(spec.outcomes)
+
+    def per_outcome(table: dict[str, float], where: Path_, what: str) -> tuple[float, ...]:
+        for o in table:
+            if o not in outcomes:
+                raise _Located(f"unknown outcome {o!r}; the event has: {', '.join(outcomes)}", (*where, o))
+        missing = [o for o in outcomes if o not in table]
+        if missing:
+            raise _Located(f"no {what} for outcome {missing[0]!r}; give one for every outcome", where)
+        return tuple(float(table[o]) for o in outcomes)
+
+    def known(who: str, where: Path_) -> None:
+        if who not in parties:
+            raise _Located(f"unknown party {who!r}; the case has: {', '.join(parties)}", where)
+
+    beliefs = []
+    for who, table in spec.beliefs.items():
+        known(who, (*path, "beliefs", who))
+        beliefs.append((who, per_outcome(table, (*path, "beliefs", who), "probability")))
+    values = per_outcome(spec.values, (*path, "values"), "value") if spec.values is not None else None
+    money = spec.money
+    for who in money.points_per_unit:
+        known(who, (*path, "money", "points_per_unit", who))
+    exposure = []
+    for who, table in money.exposure.items():
+        known(who, (*path, "money", "exposure", who))
+        exposure.append((who, per_outcome(table, (*path, "money", "exposure", who), "amount")))
+    for key in ("payer", "payee"):
+        who = getattr(money, key)
+        if who is not None:
+            known(who, (*path, "money", key))
+    controlled = tuple(spec.controlled_by or ())
+    for i, who in enumerate(controlled):
+        known(who, (*path, "controlled_by", i))
+    try:
+        return Event(
+            name, outcomes, tuple(beliefs), values, money.unit, tuple(money.points_per_unit.items()),
+            tuple(exposure), money.cap.min if money.cap else None, money.cap.max if money.cap else None,
+            money.payer, money.payee, spec.resolves_in, controlled, spec.measured_by, spec.resolves,
+            spec.enforced_by, spec.continued_interaction, spec.description,
+        )
+    except CaseError as err:
+        raise _Located(err.message, path) from None
+
+
+def _build(spec: CaseFile, file: str) -> Case:
+    if len(spec.parties) < 2:
+        raise _Located("a case needs at least two parties", ("parties",))
+    if not spec.issues:
+        raise _Located("a case needs at least one issue", ("issues",))
+    issues = tuple(_build_issue(name, s) for name, s in spec.issues.items())
+    index = {i.name: k for k, i in enumerate(issues)}
+    party_names = list(spec.parties)
+    parties = tuple(_party(n, s, issues, index) for n, s in spec.parties.items())
+    for who in spec.preferences:
+        if who not in spec.parties:
+            raise _Located(f"unknown party {who!r}; the case has: {', '.join(party_names)}",
+                           ("preferences", who))
+    prefs = []
+    for who in party_names:
+        if who not in spec.preferences:
+            raise _Located(f"no preferences for party {who!r}; add preferences.{who}", ("preferences",))
+        prefs.append(_preferences(issues, index, spec.preferences[who], ("preferences", who)))
+    estimates = []
+    for holder, about_map in spec.estimates.items():
+        if holder not in spec.parties:
+            raise _Located(f"unknown party {holder!r}; the case has: {', '.join(party_names)}",
+                           ("estimates", holder))
+        for about, pspec in about_map.items():
+            if about not in spec.parties:
+                raise _Located(f"unknown party {about!r}; the case has: {', '.join(party_names)}",
+                               ("estimates", holder, about))
+            estimates.append(Estimate(holder, about,
+                                      _preferences(issues, index, pspec, ("estimates", holder, about))))
+    events = tuple(_event(n, e, party_names) for n, e in spec.events.items())
+    return Case(spec.name, issues, parties, tuple(prefs), spec.shared_scales, tuple(estimates), events,
+                spec.description, file)
