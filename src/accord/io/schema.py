@@ -86,7 +86,7 @@ def _value_kind(v: Any) -> str:
 
 #: Points (or values, when weights are given) per option, or a value function.
 ValueSpec = Annotated[
-    Annotated[dict[str, Number], Tag("<table>")]
+    Annotated[dict[OptionName, Number], Tag("<table>")]
     | Annotated[LinearValue, Tag("<linear>")]
     | Annotated[TriangularValue, Tag("<triangular>")],
     Discriminator(_value_kind),
