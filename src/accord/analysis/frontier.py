@@ -1,8 +1,14 @@
-"""The exact Pareto frontier of a case (DOMAIN §4).
+"""The exact Pareto frontier of a case (DOMAIN §4), at any size the frontier itself fits in memory.
 
-THIS IS THE PLACEHOLDER ENGINE: exact but simple (an issue-by-issue merge with a quadratic dominance filter for
-additive cases, full enumeration for small non-additive ones). The scalable engine replaces the internals
-of :func:`pareto_frontier` and keeps its signature and the :class:`Frontier` result.
+:func:`pareto_frontier` returns every distinct undominated utility vector with its exact package count and up
+to ``cap`` of the packages that reach it, for the whole outcome space or a region of it: only individually
+rational packages, some issues fixed (a pre-settlement settlement), or packages every party weakly prefers to
+given utilities or to an agreement (post-settlement). It never enumerates the outcome space: the engine
+(:mod:`accord.analysis._merge`) merges issue by issue and keeps only undominated partial packages, so a 30-issue
+case with 10**30 packages is answered in well under a second when its frontier has some ten thousand points.
+
+Ties follow DOMAIN §4 through an integer grid per party (:mod:`accord.analysis._compile`): integer points are
+compared exactly, and other points on a decimal grid of about 1e-9 of the party's scale.
 """
 
 from __future__ import annotations
@@ -13,14 +19,24 @@ from typing import Any
 
 import numpy as np
 
-from accord.errors import TooLargeError
+from accord.analysis._bounds import incumbents
+from accord.analysis._compile import (
+    REL_TOL,
+    UtilityGrid,
+    allowed_options,
+    compile_case,
+    grid_utilities,
+    utility_grid,
+)
+from accord.analysis._merge import DEFAULT_LIMIT, Progress, list_packages, solve
+from accord.errors import RequestError
 from accord.model import Case, Package, PartialPackage
 from accord.model.preferences import FloatArray
 
+__all__ = ["DEFAULT_CAP", "DEFAULT_LIMIT", "REL_TOL", "Frontier", "grid_note", "pareto_frontier"]
+
 #: Default number of packages listed per frontier point.
 DEFAULT_CAP = 10
-#: Relative tolerance under which two utility values are the same point (DOMAIN §4).
-REL_TOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -36,7 +52,8 @@ class Frontier:
     options : tuple of tuple of str
         Option labels per issue (to turn packages into labels).
     utilities : ndarray, shape (points, parties)
-        One row per distinct undominated utility vector, sorted by the first party's utility, descending.
+        One row per distinct undominated utility vector (the utility of the point's first listed package),
+        sorted by the first party's utility, descending (then the next party's, descending).
     package_counts : tuple of int
         How many packages reach each point (exact Python ints; can exceed 2**63).
     packages : tuple of tuple of Package
@@ -51,6 +68,11 @@ class Frontier:
         Human-readable restriction ("" = the whole outcome space).
     grid : str
         The grids real issues were analysed on ("" if none).
+    grid_points : ndarray of int64, shape (points, parties)
+        The points on the engine's integer grid (``utilities`` ≈ ``grid_points * quantum``); exact and
+        tie-free, for code that needs to compare points exactly.
+    quantum : ndarray, shape (parties,)
+        Points per grid step of each party (1 for integer points).
     """
 
     parties: tuple[str, ...]
@@ -64,10 +86,18 @@ class Frontier:
     method: str = ""
     restriction: str = ""
     grid: str = ""
+    grid_points: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64), compare=False,
+                                    repr=False)
+    quantum: FloatArray = field(default_factory=lambda: np.zeros(0), compare=False, repr=False)
     _meta: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return int(self.utilities.shape[0])
+
+    @property
+    def total_packages(self) -> int:
+        """How many packages reach the frontier (sum of the counts; exact)."""
+        return sum(self.package_counts)
 
     def labels(self, package: Package) -> dict[str, str]:
         """``{issue: option}`` of a package."""
@@ -100,27 +130,6 @@ def grid_note(case: Case) -> str:
     return ("real issues analysed on a grid: " + ", ".join(parts)) if parts else ""
 
 
-def _undominated(u: FloatArray) -> np.ndarray:
-    """Boolean mask of rows not dominated by any other row (rows must be distinct)."""
-    n = u.shape[0]
-    keep = np.ones(n, dtype=bool)
-    block = max(1, 2_000_000 // max(1, n * u.shape[1]))
-    for start in range(0, n, block):
-        chunk = u[start:start + block]
-        ge = np.all(u[None, :, :] >= chunk[:, None, :], axis=2)
-        gt = np.any(u[None, :, :] > chunk[:, None, :], axis=2)
-        keep[start:start + block] = ~np.any(ge & gt, axis=1)
-    return keep
-
-
-def _distinct(u: FloatArray) -> tuple[FloatArray, np.ndarray]:
-    """Merge rows equal within REL_TOL: returns representative rows and the inverse index."""
-    scale = np.maximum(1.0, np.abs(u).max(axis=0, initial=0.0))
-    key = np.round(u / (scale * REL_TOL * 10)).astype(np.int64) if u.size else u.astype(np.int64)
-    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
-    return u[first], inverse.reshape(-1)
-
-
 def pareto_frontier(
     case: Case,
     *,
@@ -128,110 +137,126 @@ def pareto_frontier(
     rational: bool = False,
     fixed: PartialPackage | Mapping[str, str] | None = None,
     at_least: Sequence[float] | FloatArray | None = None,
+    preferred_to: Package | Mapping[str, str] | str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    progress: Progress | None = None,
 ) -> Frontier:
-    """The exact Pareto frontier of ``case``, optionally restricted.
+    """The exact Pareto frontier of ``case``, optionally restricted to a region.
 
     Parameters
     ----------
     case : Case
     cap : int
-        Packages listed per frontier point (the count is always exact).
+        Packages listed per frontier point (the count is always exact). 0 lists none.
     rational : bool
-        Keep only individually rational points (every party at least its BATNA).
+        Only individually rational packages (every party at least its BATNA): the frontier of the
+        bargaining zone (DOMAIN §4).
     fixed : PartialPackage or mapping, optional
-        Issues fixed to one option (a pre-settlement settlement).
+        Issues fixed to one option (a pre-settlement settlement, DOMAIN §6).
     at_least : sequence of float, optional
-        Keep only packages every party weakly prefers to these utilities (post-settlement).
+        Only packages that give every party at least these utilities (in the case's party order).
+    preferred_to : package, mapping or "issue=option,..." string, optional
+        Only packages every party weakly prefers to this agreement (post-settlement, DOMAIN §6). Compared on
+        the engine's grid, so the agreement's own point always qualifies.
+    limit : int
+        Most partial packages the engine may hold after one issue; beyond it a :class:`TooLargeError` says
+        so instead of running for hours.
+    progress : callable, optional
+        Called as ``progress(issues_done, issues, partial_packages)`` after every issue.
 
     Returns
     -------
     Frontier
 
+    Raises
+    ------
+    RequestError
+        Unknown issue, option or party; ``at_least`` of the wrong length; a negative cap.
+    TooLargeError
+        The frontier (or the engine's intermediate one) does not fit within ``limit``.
+
     Notes
     -----
-    The undominated packages of a region {ω : u(ω) ≥ a} are exactly the frontier's packages in it: any
-    package dominating one of them is in the region too. So restrictions filter the (possibly fixed-issue)
-    frontier rather than enumerate the region.
+    ω' dominates ω when u_i(ω') ≥ u_i(ω) for every party and > for one. The undominated packages of a region
+    {ω : u(ω) ≥ a} are exactly the frontier's packages inside it, because whatever dominates a package of the
+    region is in the region too; so a restricted frontier is never larger than the region's undominated part,
+    however many packages the region holds (their number appears only in the counts). Fixing issues changes
+    the outcome space itself: its frontier is computed on the remaining issues.
+
+    Values are compared on an integer grid per party (1 point for integer cases, otherwise a decimal step of
+    about ``REL_TOL`` times the party's largest utility), which makes ties and counts exact; ``utilities``
+    reports the true utility of each point's first package. See :mod:`accord.analysis._merge` for the engine,
+    including how capped utilities (GENIUS caps at 1) keep their package counts exact.
+
+    References
+    ----------
+    Raiffa, *The Art and Science of Negotiation* (1982), ch. 11 (the efficient frontier); Raiffa,
+    "Post-settlement settlements", Negotiation Journal 1(1), 1985; Nemhauser & Ullmann (1969).
 
     Examples
     --------
-    >>> case = Case.from_tables("t", {"a": ["x", "y"]}, {"A": {"a": [0, 1]}, "B": {"a": [1, 0]}})
-    >>> len(pareto_frontier(case))
-    2
+    >>> case = Case.from_tables("t", {"a": ["x", "y"], "b": ["p", "q"]},
+    ...                         {"A": {"a": [0, 2], "b": [0, 1]}, "B": {"a": [1, 0], "b": [2, 0]}})
+    >>> f = pareto_frontier(case)
+    >>> f.utilities.tolist()
+    [[3.0, 0.0], [2.0, 2.0], [1.0, 1.0], [0.0, 3.0]]
+    >>> f.utilities.tolist()[2] in pareto_frontier(case, at_least=[1, 1]).utilities.tolist()
+    True
     """
+    if cap < 0:
+        raise RequestError(f"the package cap must be 0 or more, not {cap}")
+    grid = utility_grid(case)
     partial = case.partial(fixed) if isinstance(fixed, Mapping) else fixed
     fixed_map = partial.as_mapping() if partial is not None else {}
-    allowed = [[fixed_map[k]] if k in fixed_map else list(range(case.sizes[k])) for k in range(case.n_issues)]
-    if case.additive:
-        util, counts, pkgs = _additive(case, allowed, cap)
-        method = "issue-by-issue merge (placeholder)"
-    else:
-        util, counts, pkgs = _enumerate(case, allowed, cap)
-        method = "enumeration (placeholder)"
-    keep = np.ones(len(util), dtype=bool)
-    notes = []
+    allowed = allowed_options(case, fixed_map)
+    notes: list[str] = []
+    bounds: list[np.ndarray] = []
     if rational:
-        keep &= np.all(util >= case.batnas[None, :] - 1e-12, axis=1)
+        bounds.append(grid.thresholds(case.batnas))
         notes.append("individually rational")
     if at_least is not None:
-        a = np.asarray(at_least, dtype=float)
-        keep &= np.all(util >= a[None, :] - REL_TOL * np.maximum(1, np.abs(a))[None, :], axis=1)
-        notes.append("every party at least " + ", ".join(f"{x:g}" for x in a))
+        a = np.asarray(at_least, dtype=float).reshape(-1)
+        if a.size != case.n_parties or not np.all(np.isfinite(a)):
+            raise RequestError(f"at_least needs one finite utility per party ({', '.join(case.party_names)}), "
+                               f"got {a.size}")
+        bounds.append(grid.thresholds(a))
+        notes.append("every party at least " + ", ".join(f"{p} {x:g}" for p, x in zip(case.party_names, a,
+                                                                                         strict=True)))
+    if preferred_to is not None:
+        agreement = case.package(preferred_to)
+        bounds.append(grid_utilities(case, grid, np.asarray(agreement, dtype=np.int64))[0])
+        shown = ", ".join(f"{k}={v}" for k, v in case.labels(agreement).items())
+        notes.append(f"every party weakly prefers it to {shown}")
     if fixed_map:
         notes.append("fixed " + ", ".join(f"{case.issues[k].name}={case.issues[k].options[o]}"
                                            for k, o in sorted(fixed_map.items())))
-    idx = np.flatnonzero(keep)
-    order = idx[np.lexsort(tuple(-util[idx, j] for j in reversed(range(case.n_parties))))]
+    thresholds = np.max(np.stack(bounds), axis=0) if bounds else None
+    problem = compile_case(case, grid, allowed)
+    known = None
+    if problem.n_terms or problem.capped.any():
+        # Any known package may prune, even outside a restricted region: whatever it dominates is either
+        # outside the region or dominated by a package inside it (the region is closed upwards).
+        known = incumbents(case, grid, allowed)
+    outcome = solve(problem, thresholds=thresholds, incumbents=known, limit=limit, progress=progress)
+    return _assemble(case, grid, problem, outcome, cap, "; ".join(notes))
+
+
+def _assemble(case: Case, grid: UtilityGrid, problem: Any, outcome: Any, cap: int, restriction: str) -> Frontier:
+    """Turn the engine's outcome into a :class:`Frontier` (listing packages, true utilities)."""
+    rows, point = list_packages(problem, outcome, case.n_issues, max(cap, 1))
+    f = outcome.points.shape[0]
+    if f:
+        bounds = np.searchsorted(point, np.arange(f + 1))
+        utilities = case.utilities(rows[bounds[:-1]])
+        listed = rows.tolist()
+        packages = tuple(tuple(tuple(r) for r in listed[bounds[j]:min(bounds[j + 1], bounds[j] + cap)])
+                         for j in range(f))
+    else:
+        utilities = np.zeros((0, case.n_parties))
+        packages = ()
     return Frontier(
-        case.party_names, case.issue_names, tuple(i.options for i in case.issues), util[order],
-        tuple(counts[i] for i in order), tuple(pkgs[i] for i in order), cap, True, method,
-        "; ".join(notes), grid_note(case),
+        case.party_names, case.issue_names, tuple(i.options for i in case.issues), utilities,
+        outcome.counts, packages, cap, True, outcome.method, restriction, grid_note(case),
+        outcome.points, grid.quantum,
+        {"peak_states": outcome.states, "space": problem.space, "multi_issue_terms": problem.n_terms},
     )
-
-
-_Parts = tuple[FloatArray, list[int], list[tuple[Package, ...]]]
-
-
-def _additive(case: Case, allowed: list[list[int]], cap: int) -> _Parts:
-    util = np.zeros((1, case.n_parties))
-    counts: list[int] = [1]
-    pkgs: list[tuple[Package, ...]] = [((),)]
-    for k, opts in enumerate(allowed):
-        s = case.scores[k][:, opts].T  # (O, P)
-        cand = (util[:, None, :] + s[None, :, :]).reshape(-1, case.n_parties)
-        src = np.repeat(np.arange(len(util)), len(opts))
-        opt = np.tile(np.asarray(opts), len(util))
-        reps, inverse = _distinct(cand)
-        keep = _undominated(reps)
-        new_index = -np.ones(len(reps), dtype=np.int64)
-        new_index[keep] = np.arange(int(keep.sum()))
-        new_counts = [0] * int(keep.sum())
-        new_pkgs: list[list[Package]] = [[] for _ in range(int(keep.sum()))]
-        for c in range(len(cand)):
-            j = new_index[inverse[c]]
-            if j < 0:
-                continue
-            new_counts[j] += counts[src[c]]
-            room = cap - len(new_pkgs[j])
-            if room > 0:
-                new_pkgs[j].extend((*p, int(opt[c])) for p in pkgs[src[c]][:room])
-        util = reps[keep]
-        counts = new_counts
-        pkgs = [tuple(p) for p in new_pkgs]
-    return util, counts, pkgs
-
-
-def _enumerate(case: Case, allowed: list[list[int]], cap: int) -> _Parts:
-    total = int(np.prod([len(a) for a in allowed], dtype=float))
-    if total > 2_000_000:
-        raise TooLargeError(f"{total} packages with interaction terms is too many for the placeholder engine")
-    grids = np.meshgrid(*[np.asarray(a) for a in allowed], indexing="ij")
-    packages = np.stack([g.reshape(-1) for g in grids], axis=1)
-    u = case.utilities(packages)
-    reps, inverse = _distinct(u)
-    keep = _undominated(reps)
-    util = reps[keep]
-    idx = np.flatnonzero(keep)
-    counts = [int(np.sum(inverse == i)) for i in idx]
-    pkgs = [tuple(tuple(int(x) for x in packages[r]) for r in np.flatnonzero(inverse == i)[:cap]) for i in idx]
-    return util, counts, pkgs

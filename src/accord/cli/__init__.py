@@ -34,12 +34,12 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as err:  # click's usage errors and the like
-        import click  # type: ignore[import-not-found,unused-ignore]
-
-        if isinstance(err, click.exceptions.ClickException):
-            err.show()
+        # Duck-typed: typer >= 0.29 vendors click (typer._click), older typer uses click itself.
+        show = getattr(err, "show", None)
+        if callable(show) and hasattr(err, "exit_code"):
+            show()
             raise SystemExit(2) from None
-        if isinstance(err, click.exceptions.Abort):
+        if type(err).__name__ == "Abort":
             raise SystemExit(1) from None
         raise
 

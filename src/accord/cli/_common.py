@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,20 +24,55 @@ def console(stderr: bool = False) -> Console:
 
 
 def load_case_arg(path: str, profiles: list[str] | None = None) -> Case:
-    """Load the CASE argument of a command: an Accord case file (YAML/JSON), or a GENIUS / GeniusWeb
-    domain file with ``--profile`` files."""
-    suffix = Path(path).suffix.lower()
-    if profiles or suffix == ".xml":
-        try:
-            from accord.io import genius  # type: ignore[attr-defined]
-        except ImportError as err:  # pragma: no cover - until the GENIUS importer lands
-            from accord.errors import RequestError
+    """Load the CASE argument of a command: an Accord case file (YAML/JSON), a GENIUS domain (``.xml`` or a
+    folder) with ``--profile`` files, or a GeniusWeb domain (``.json``) with ``--profile`` files.
 
-            raise RequestError("GENIUS files are not supported yet", file=path) from err
-        return genius.load_scenario(path, profiles or [])  # type: ignore[no-any-return]
+    Repairs the importers make (e.g. a comment before the XML declaration) are printed as warnings on stderr.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".json" and (profiles or _is_geniusweb(p)):
+        from accord.io import geniusweb
+
+        with warnings_to_stderr():
+            return geniusweb.load_geniusweb(path, profiles or [])
+    if profiles or suffix == ".xml" or p.is_dir():
+        from accord.io import genius
+
+        with warnings_to_stderr():
+            return genius.load_scenario(path, profiles or [])
     from accord.io import load_case
 
     return load_case(path)
+
+
+def _is_geniusweb(path: Path) -> bool:
+    """Whether a JSON file is a GeniusWeb domain or profile (rather than an Accord case file)."""
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return '"LinearAdditiveUtilitySpace"' in head or ('"issuesValues"' in head and '"preferences"' not in head)
+
+
+@contextmanager
+def warnings_to_stderr() -> Iterator[None]:
+    """Print the importers' :class:`~accord.io._xml.FormatWarning` messages as ``accord: warning: ...`` lines."""
+    import warnings
+
+    from accord.io._xml import FormatWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FormatWarning)
+        try:
+            yield
+        finally:
+            for w in caught:
+                if issubclass(w.category, FormatWarning):
+                    print(f"accord: warning: {w.message}", file=sys.stderr)
+                else:
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 
 def _clean(obj: Any) -> Any:

@@ -9,9 +9,11 @@ what is wrong; what is expected``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -45,29 +47,53 @@ class _Lines:
     """Line number (1-based) of every key path in a parsed file."""
 
     def __init__(self) -> None:
-        self.lines: dict[Path_, int] = {}
+        self.lines: dict[tuple[str, ...], int] = {}
+
+    def set(self, path: Path_, line: int, *, replace: bool = True) -> None:
+        key = tuple(str(p) for p in path)
+        if replace or key not in self.lines:
+            self.lines[key] = line
 
     def line(self, path: Path_) -> int | None:
-        for n in range(len(path), -1, -1):
-            if path[:n] in self.lines:
-                return self.lines[path[:n]]
+        # keys are compared as text: the file's key ``0`` and pydantic's ``0`` are the same place
+        key = tuple(str(p) for p in path)
+        for n in range(len(key), -1, -1):
+            if key[:n] in self.lines:
+                return self.lines[key[:n]]
         return None
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML with YAML 1.2 booleans: only true/false are booleans, so options such as ``yes``, ``no``,
+    ``on`` and ``off`` stay text (YAML 1.1 would silently turn them into true/false)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
 def _walk_yaml(node: yaml.Node, path: Path_, lines: _Lines, file: str) -> None:
-    lines.lines.setdefault(path, node.start_mark.line + 1)
+    lines.set(path, node.start_mark.line + 1, replace=False)
     if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
+        seen: dict[str, yaml.Mark] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
+            mark = key_node.start_mark
             if key in seen:
                 where = ".".join(str(p) for p in (*path, key))
+                first = seen[key]
+                earlier = (f"column {first.column + 1} of the same line" if first.line == mark.line
+                           else f"line {first.line + 1}")
                 raise CaseError(
-                    f"{key!r} is defined twice (first on line {seen[key]}); names must be unique",
-                    file=file, place=f"line {key_node.start_mark.line + 1} ({where})",
+                    f"{key!r} is defined twice (first at {earlier}); names must be unique",
+                    file=file, place=f"line {mark.line + 1} ({where})",
                 )
-            seen[key] = key_node.start_mark.line + 1
-            lines.lines[(*path, key)] = key_node.start_mark.line + 1
+            seen[key] = mark
+            lines.set((*path, key), key_node.start_mark.line + 1)
             _walk_yaml(value_node, (*path, key), lines, file)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
@@ -77,16 +103,23 @@ def _walk_yaml(node: yaml.Node, path: Path_, lines: _Lines, file: str) -> None:
 def _parse_yaml(text: str, file: str) -> tuple[Any, _Lines]:
     lines = _Lines()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
         if node is not None:
             _walk_yaml(node, (), lines, file)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader: no arbitrary objects
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         problem = err.problem or err.context or "cannot parse"
-        raise CaseError(f"bad YAML: {problem}; check indentation, colons and quotes", file=file,
-                        place=line) from None
+        fix = "check indentation, colons and quotes"
+        if "<block" in problem and err.context_mark is not None:
+            # PyYAML's own words ("expected <block end>") mean nothing to a person editing a case file
+            problem = (f"this line is indented differently from the block that starts on line "
+                       f"{err.context_mark.line + 1}")
+            fix = "indent keys of the same level by the same number of spaces"
+        elif "'\\t'" in problem:
+            problem, fix = "a tab character", "indent with spaces, not tabs"
+        raise CaseError(f"bad YAML: {problem}; {fix}", file=file, place=line) from None
     except yaml.YAMLError as err:
         raise CaseError(f"bad YAML: {err}", file=file) from None
     return data, lines
@@ -101,20 +134,31 @@ def _parse_json(text: str, file: str) -> tuple[Any, _Lines]:
             out[k] = v
         return out
 
+    # JSON is YAML: the YAML walker gives line numbers and locates a duplicate key.
+    lines = _Lines()
+    walk_error: CaseError | None = None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        if node is not None:
+            _walk_yaml(node, (), lines, file)
+    except yaml.YAMLError:
+        pass
+    except CaseError as err:
+        walk_error = err
     try:
         data = json.loads(text, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as err:
         raise CaseError(f"bad JSON: {err.msg}", file=file,
                         place=f"line {err.lineno}, column {err.colno}") from None
-    # JSON is YAML: reuse the YAML walker for line numbers (duplicates were already rejected).
-    lines = _Lines()
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        if node is not None:
-            _walk_yaml(node, (), lines, file)
-    except (yaml.YAMLError, CaseError):
-        pass
+    except CaseError as err:
+        raise (walk_error or err) from None
     return data, lines
+
+
+def _kind_of(value: Any) -> str:
+    """``value``'s kind in a person's words, with its article."""
+    kinds = {list: "a list", str: "text", int: "a number", float: "a number", bool: "a true/false value"}
+    return kinds.get(type(value), f"a {type(value).__name__}")
 
 
 def _place(path: Path_, lines: _Lines) -> str:
@@ -173,8 +217,9 @@ def case_from_data(data: Any, *, file: str = "<case>", lines: _Lines | None = No
     """Build a :class:`Case` from already-parsed data (a dict shaped like a case file)."""
     lines = lines or _Lines()
     if not isinstance(data, Mapping):
-        raise CaseError("a case file must be a mapping with name, parties, issues and preferences",
-                        file=file, place=_place((), lines))
+        found = "nothing (the file is empty)" if data is None else _kind_of(data)
+        raise CaseError(f"found {found}; a case file is a mapping with name, parties, issues and preferences",
+                        file=file, place=_place((), lines) or "line 1")
     try:
         spec = CaseFile.model_validate(data)
     except ValidationError as err:
@@ -201,6 +246,14 @@ def write_text_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp creates the file private (0600); give it the mode a plain open() would (or the old file's)
+        try:
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
@@ -229,28 +282,70 @@ _FRIENDLY = {
 }
 
 
+#: Names pydantic puts in an error location for the member of a union it tried (not keys of the file).
+_UNION_TAGS = frozenset({"IssueSpec", "BatnaPackage", "RangeCondition", "PartySpec", "LinearValue",
+                         "TriangularValue", "float", "int", "str", "bool", "none", "[key]"})
+
+#: What a field that accepts several forms expects, by the shape of its dotted path.
+_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("parties", "*", "batna"), "must be a number of points or {package: {issue: option, ...}}"),
+    (("parties", "*"), "must be a mapping such as {batna: 0} (or empty)"),
+    (("issues", "*"), "must be a list of options or a mapping such as {options: [...]}, "
+                      "{type: integer, min: 0, max: 10} or {type: real, min: 0, max: 1, grid: 11}"),
+    (("preferences", "*", "*"), "must be points per option {option: points}, {linear: {at_min: .., at_max: ..}} "
+                                "or {triangular: {low: .., peak: .., high: ..}}"),
+    (("estimates", "*", "*", "*"), "must be points per option {option: points}, {linear: {at_min: .., "
+                                   "at_max: ..}} or {triangular: {low: .., peak: .., high: ..}}"),
+    (("preferences", "*", "interactions", "*", "when", "*"), "must be a list of options or a range "
+                                                              "{min: .., max: ..} / {from: .., to: ..}"),
+)
+
+
+def _is_tag(item: Any) -> bool:
+    s = str(item)
+    return (s in _UNION_TAGS or s.startswith(("<", "list[", "dict[", "function-", "constrained-", "union[",
+                                                   "nullable[")))
+
+
+def _form_hint(path: Path_) -> str | None:
+    for pattern, hint in _FORMS:
+        if len(pattern) == len(path) and all(p in ("*", str(x)) for p, x in zip(pattern, path, strict=True)):
+            if pattern[-1] == "*" and pattern[0] == "preferences" and str(path[-1]) in RESERVED:
+                return None
+            return hint
+    return None
+
+
 def _from_pydantic(err: ValidationError, file: str, lines: _Lines) -> CaseError:
     errors = err.errors()
 
     def clean(loc: tuple[Any, ...]) -> Path_:
-        out: list[str | int] = []
-        for item in loc:
-            s = str(item)
-            if s.startswith("<") or s in {"IssueSpec", "BatnaPackage", "RangeCondition", "PartySpec"} \
-                    or s.startswith(("list[", "float", "str", "int", "dict[", "function-")):
-                continue
-            out.append(item)
-        return tuple(out)
+        return tuple(item for item in loc if not _is_tag(item))
 
-    # prefer the most specific error (deepest path); unions report one error per member
-    best = max(errors, key=lambda e: len(clean(e["loc"])))
+    def order(e: Any) -> tuple[float, int]:
+        # the first thing in the file that is wrong (by the line of the party, issue, ... it belongs to),
+        # and there the most specific error: a union reports one error per form it tried
+        path = clean(e["loc"])
+        line = lines.line(path[:2]) if path else None
+        return (line if line is not None else math.inf, -len(path))
+
+    best = min(errors, key=order)
     path = clean(best["loc"])
+    same_place = [e for e in errors if clean(e["loc"]) == path]
     msg = _FRIENDLY.get(best["type"], best["msg"])
     if best["type"] == "extra_forbidden" and path:
         msg = f"unknown field {str(path[-1])!r}; check its spelling"
-    if best["type"] == "missing" and path:
+    elif best["type"] == "missing" and path:
         msg = f"{str(path[-1])!r} is required here"
         path = path[:-1]
+    elif best["type"] == "finite_number":
+        pass
+    elif (len(same_place) > 1 or best["type"] in ("dict_type", "list_type", "model_type")) \
+            and (hint := _form_hint(path)):
+        # several forms were tried and none fitted: say which forms are accepted
+        msg = hint
+    if best["loc"] and str(best["loc"][-1]) == "[key]":
+        msg = f"the key {best['input']!r} {msg}; put it in quotes"
     return CaseError(msg, file=file, place=_place(path, lines))
 
 
@@ -288,9 +383,9 @@ def _build_issue(name: str, spec: IssueSpec | list[str | int | float]) -> Issue:
             if dupes:
                 raise _Located(f"option {dupes[0]!r} is listed twice; option names must be unique",
                                (*path, "options"))
-            if kind == "ordinal" or spec.ordered:
-                return Issue.ordinal(name, opts, spec.description)
-            return Issue.categorical(name, opts, spec.description)
+            listed = (Issue.ordinal(name, opts, spec.description) if kind == "ordinal" or spec.ordered
+                      else Issue.categorical(name, opts, spec.description))
+            return dataclasses.replace(listed, unit=spec.unit) if spec.unit else listed
         if spec.min is None or spec.max is None:
             raise _Located("give either options: [...] or min and max (an integer range or real interval)",
                            path)
@@ -315,11 +410,13 @@ def _build_issue(name: str, spec: IssueSpec | list[str | int | float]) -> Issue:
 def _option_index(issue: Issue, option: str | int | float, path: Path_) -> int:
     try:
         return issue.index(option if isinstance(option, str) else _label(option))
-    except CaseError:
-        try:
-            return issue.index(float(option)) if not isinstance(option, str) else issue.index(option)
-        except CaseError as err:
-            raise _Located(err.message, path) from None
+    except CaseError as err:
+        if not isinstance(option, str):
+            try:  # a number such as 2.50 for the option labelled 2.5
+                return issue.index(float(option))
+            except CaseError:
+                pass
+        raise _Located(err.message, path) from None
 
 
 def _value_table(issue: Issue, spec: Any, path: Path_) -> list[float]:
@@ -481,7 +578,15 @@ def _event(name: str, spec: EventSpec, parties: list[str]) -> Event:
     beliefs = []
     for who, table in spec.beliefs.items():
         known(who, (*path, "beliefs", who))
-        beliefs.append((who, per_outcome(table, (*path, "beliefs", who), "probability")))
+        probs = per_outcome(table, (*path, "beliefs", who), "probability")
+        negative = [o for o, p in zip(outcomes, probs, strict=True) if p < 0]
+        if negative:
+            raise _Located(f"the probability of {negative[0]!r} is negative; probabilities are between 0 and 1",
+                           (*path, "beliefs", who, negative[0]))
+        if abs(sum(probs) - 1) > 1e-6:
+            raise _Located(f"{who}'s probabilities sum to {sum(probs):g}; they must sum to 1",
+                           (*path, "beliefs", who))
+        beliefs.append((who, probs))
     values = per_outcome(spec.values, (*path, "values"), "value") if spec.values is not None else None
     money = spec.money
     for who in money.points_per_unit:

@@ -1,0 +1,387 @@
+"""The issue-by-issue merge: the exact frontier engine behind :func:`accord.analysis.frontier.pareto_frontier`.
+
+A *state* after k issues is a distinct vector of grid points reached by some partial packages of the first k
+issues (in processing order), plus, when the case has interaction terms, the mask of terms still alive. Step
+k+1 combines every state with every option class of the next issue and prunes; the states after the last
+issue, capped, deduplicated and pruned once more, are the frontier. Each state records which (parent, class)
+pairs reach it, so every frontier point can list its packages; counts are summed exactly (Python ints once
+the space passes 2**62).
+
+Why pruning is exact (Nemhauser & Ullmann 1969 for knapsacks; the same argument for any number of parties):
+
+- *Additive, no cap.* If partial q ≥ p (and q ≠ p) then q + r ≥ p + r for every completion r, strictly in the
+  same coordinate, so no completion of p is undominated.
+- *Interaction terms.* The completion adds the same points to p and q only when the same terms are still
+  alive, so states compete only inside a mask group.
+- *Caps* (u = min(cap, sum)). A strict advantage of q in coordinate i can vanish under the cap, making p + r
+  *tie* with q + r instead of being dominated — and a tie still counts packages. So p is pruned only by a q
+  ≥ p that is strictly better in a coordinate where p can never reach the cap (p_i + most still to come <
+  cap_i); then min(cap, ·) keeps the strict advantage for every completion. Other weakly dominated states are
+  kept until the end, where the capped vectors are deduplicated (counts summed) and pruned again. This is the
+  issue's "compute on the uncapped sums, cap, prune again", made exact for counts.
+- *Restrictions.* A state whose best possible completion (bound: points so far + the most each remaining issue
+  and each still-alive term can add, capped) stays below a threshold in some coordinate is dropped; its
+  completions are all outside the region. The region {u ≥ a} is closed upwards, so its undominated packages
+  are exactly the frontier's packages inside it.
+
+Two parties, no mask: the candidates are the previous frontier shifted by each option — already sorted runs —
+so a stable (run-merging) sort by the first party and one prefix maximum of the second give the new frontier:
+O(F·O log O) per step. Otherwise: a lexicographic sort and the divide-and-conquer skyline of
+:mod:`accord.analysis._skyline`.
+
+References
+----------
+G. L. Nemhauser, Z. Ullmann, "Discrete dynamic programming and capital allocation", Management Science 15(9),
+1969. C. Bazgan, H. Hugot, D. Vanderpooten, "Solving efficiently the 0–1 multi-objective knapsack problem",
+Computers & Operations Research 36(1), 2009.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from accord.analysis._compile import Problem
+from accord.analysis._skyline import exists_dominator, first_of_runs, lexsort_desc, run_ids, undominated_sorted
+from accord.errors import TooLargeError
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+Progress = Callable[[int, int, int], None]
+
+#: Default bound on the states kept after one step (each costs a few dozen bytes plus back-pointers).
+DEFAULT_LIMIT = 3_000_000
+#: Bound on the candidates formed in one step (states × option classes).
+CANDIDATE_LIMIT = 40_000_000
+
+
+@dataclass(frozen=True)
+class Level:
+    """Back-pointers of one step: state j was reached from ``parent[start[j]:start[j+1]]`` with the classes
+    ``cls[start[j]:start[j+1]]``."""
+
+    start: IntArray
+    parent: IntArray
+    cls: IntArray
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Frontier points on the grid (lexicographically descending), exact counts, and back-pointers."""
+
+    points: IntArray
+    counts: tuple[int, ...]
+    levels: tuple[Level, ...]
+    final: Level
+    method: str
+    states: int  # the most states held after one step
+
+
+def solve(
+    problem: Problem,
+    *,
+    thresholds: IntArray | None = None,
+    incumbents: IntArray | None = None,
+    limit: int = DEFAULT_LIMIT,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Run the merge over every step of ``problem`` and return the frontier (see the module notes).
+
+    ``incumbents`` (grid utilities of known packages) enable branch and bound: a state whose capped upper
+    bound some incumbent strictly dominates (≥ everywhere, ≠) has no completion on the frontier, nor one that
+    ties a frontier point.
+    """
+    p = problem.parties
+    w = problem.words
+    big = problem.space >= 2**62
+    u = problem.constant[None, :].astype(np.int64)
+    mask = np.zeros((1, w), dtype=np.uint64)
+    cnt: NDArray[np.int64] | NDArray[np.object_] = (
+        np.array([1], dtype=object) if big else np.ones(1, dtype=np.int64))
+    levels: list[Level] = []
+    fast_only = True
+    peak = 1
+    n_steps = len(problem.steps)
+    for s, step in enumerate(problem.steps):
+        n, o = u.shape[0], step.classes
+        if n * o > CANDIDATE_LIMIT:
+            raise TooLargeError(
+                f"the exact frontier needs {n:,} partial packages × {o} options after {s} of {n_steps} issues, "
+                f"more than fits in memory; restrict the question (fix some issues, ask only for the rational "
+                f"part or a post-settlement region) or use the single-package questions")
+        cu = u[None, :, :] + step.add[:, None, :]
+        if w:
+            cm = (mask[None, :, :] & step.keep_and[:, None, :]) | step.start_or[:, None, :]
+            if step.close_word.size:
+                alive = ((mask[:, step.close_word] >> step.close_shift.astype(np.uint64)) & np.uint64(1))
+                gain = np.einsum("nc,ocp->onp", alive.astype(np.int64), step.close_gain)
+                cu = cu + gain
+            cmask = cm.reshape(-1, w)
+        else:
+            cmask = np.zeros((n * o, 0), dtype=np.uint64)
+        cu2 = cu.reshape(-1, p)
+        parent = np.tile(np.arange(n, dtype=np.int64), o)
+        cls = np.repeat(np.arange(o, dtype=np.int64), n)
+        level = s + 1
+        if thresholds is not None:
+            ub = _upper_bound(problem, level, cu2, cmask)
+            ok = np.all(ub >= thresholds[None, :], axis=1)
+            if not ok.all():
+                cu2, cmask, parent, cls = cu2[ok], cmask[ok], parent[ok], cls[ok]
+        mult = np.asarray(step.mult, dtype=object if big else np.int64)
+        ccnt = cnt[parent] * mult[cls]
+        theta = _cap_zone(problem, level)
+        unsafe = bool(problem.capped.any() and np.any(cu2[:, problem.capped] >= theta[problem.capped]))
+        if cu2.shape[0] == 0:
+            u = np.zeros((0, p), dtype=np.int64)
+            mask = np.zeros((0, w), dtype=np.uint64)
+            cnt = ccnt[:0]
+            levels.append(Level(np.zeros(1, dtype=np.int64), parent, cls))
+            continue
+        if w == 0 and p == 2 and not unsafe:
+            order, first, keep_group = _reduce_2d(cu2)
+            seg_sorted = None
+        else:
+            fast_only = False
+            order, first, keep_group, seg_sorted = _reduce_general(cu2, cmask, theta if unsafe else None,
+                                                                   problem.capped)
+        if incumbents is not None and incumbents.shape[0] and level < n_steps:
+            heads = order[first]
+            live = np.flatnonzero(keep_group)
+            ub = _upper_bound(problem, level, cu2[heads[live]], cmask[heads[live]])
+            keep_group[live[_beaten(incumbents, ub)]] = False
+        u, mask, cnt, lv = _collect(cu2, cmask, ccnt, parent, cls, order, first, keep_group)
+        del seg_sorted
+        levels.append(lv)
+        peak = max(peak, u.shape[0])
+        if u.shape[0] > limit:
+            raise TooLargeError(
+                f"the exact frontier holds more than {limit:,} partial packages after {s + 1} of {n_steps} issues "
+                f"({u.shape[0]:,}); restrict the question (fix some issues, ask only for the rational part or a "
+                f"post-settlement region) or use the single-package questions")
+        if progress is not None:
+            progress(s + 1, n_steps, int(u.shape[0]))
+    # cap, merge the packages whose capped vectors tie, prune again
+    capped_u = np.minimum(u, problem.cap[None, :])
+    if problem.capped.any() and capped_u.shape[0]:
+        order = lexsort_desc(capped_u)
+        us = capped_u[order]
+        first = first_of_runs(us)
+        keep_first = undominated_sorted(us[first])
+        group = np.cumsum(first) - 1
+        kept = keep_first[group]
+        idx = order[kept]
+        new_id = (np.cumsum(keep_first) - 1)[group[kept]]
+        points = us[first][keep_first]
+        starts = np.flatnonzero(np.r_[True, new_id[1:] != new_id[:-1]]) if idx.size else np.zeros(0, np.int64)
+        counts = np.add.reduceat(cnt[idx], starts) if idx.size else cnt[:0]
+        final = Level(np.r_[starts, idx.size].astype(np.int64), idx.astype(np.int64),
+                      np.zeros(idx.size, dtype=np.int64))
+    else:
+        points = capped_u
+        counts = cnt
+        f = points.shape[0]
+        final = Level(np.arange(f + 1, dtype=np.int64), np.arange(f, dtype=np.int64), np.zeros(f, dtype=np.int64))
+    if thresholds is not None and points.shape[0]:
+        ok = np.all(points >= thresholds[None, :], axis=1)
+        if not ok.all():
+            sel = np.flatnonzero(ok)
+            lo, hi = final.start[sel], final.start[sel + 1]
+            take = _ranges(lo, hi)
+            final = Level(np.r_[0, np.cumsum(hi - lo)].astype(np.int64), final.parent[take], final.cls[take])
+            points, counts = points[sel], counts[sel]
+    if fast_only:
+        method = "issue-by-issue merge (two-party sweep)"
+    elif problem.n_terms:
+        method = f"issue-by-issue merge over interaction states ({problem.n_terms} multi-issue terms)"
+    else:
+        method = f"issue-by-issue merge ({p}-party divide-and-conquer skyline)"
+    return Outcome(points, tuple(int(c) for c in counts), tuple(levels), final, method, peak)
+
+
+def _upper_bound(problem: Problem, level: int, u: IntArray, mask: NDArray[np.uint64]) -> IntArray:
+    """Most points any completion of each state can reach (capped)."""
+    ub = u + problem.rest_max[level][None, :]
+    words, shifts, pts = problem.open_pos[level]
+    if words.size:
+        alive = ((mask[:, words] >> shifts.astype(np.uint64)) & np.uint64(1)).astype(np.int64)
+        ub = ub + alive @ pts
+    out: IntArray = np.minimum(ub, problem.cap[None, :])
+    return out
+
+
+def _beaten(incumbents: IntArray, ub: IntArray) -> BoolArray:
+    """Rows of ``ub`` that some incumbent strictly dominates (≥ in every coordinate and not equal)."""
+    n, p = ub.shape
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    queries = np.repeat(ub, p, axis=0)
+    queries[np.arange(n * p), np.tile(np.arange(p), n)] += 1
+    hit = exists_dominator(incumbents, queries)
+    out: BoolArray = hit.reshape(n, p).any(axis=1)
+    return out
+
+
+def _cap_zone(problem: Problem, level: int) -> IntArray:
+    """Per party, the smallest partial points from which some completion might reach the cap."""
+    words, _, pts = problem.open_pos[level]
+    rest = problem.rest_max[level] + (pts.sum(axis=0) if words.size else 0)
+    out: IntArray = problem.cap - rest
+    return out
+
+
+def _reduce_2d(cu: IntArray) -> tuple[IntArray, BoolArray, BoolArray]:
+    """Sort two-party candidates (first party descending, then second), find runs and the undominated runs."""
+    c1 = cu[:, 0]
+    order = np.argsort(-c1, kind="stable")  # the candidates are sorted runs: timsort merges them
+    s1 = c1[order]
+    if np.any(s1[1:] == s1[:-1]):
+        order = np.lexsort((-cu[:, 1], -c1))
+    us = cu[order]
+    first = first_of_runs(us)
+    u2 = us[:, 1]
+    excl = np.empty_like(u2)
+    excl[0] = np.iinfo(np.int64).min
+    np.maximum.accumulate(u2[:-1], out=excl[1:])
+    keep_group = (excl < u2)[first]
+    return order.astype(np.int64), first, keep_group
+
+
+def _reduce_general(
+    cu: IntArray, cmask: NDArray[np.uint64], theta: IntArray | None, capped: BoolArray
+) -> tuple[IntArray, BoolArray, BoolArray, IntArray | None]:
+    """Sort by (mask, points descending), find runs, and keep the runs no same-mask run prunes."""
+    w = cmask.shape[1]
+    keys = [-cu[:, j] for j in reversed(range(cu.shape[1]))] + [cmask[:, j] for j in reversed(range(w))]
+    order = np.lexsort(keys).astype(np.int64)
+    us = cu[order]
+    seg = run_ids(*[cmask[order, j] for j in range(w)]) if w else None
+    first = first_of_runs(us, seg)
+    d = us[first]
+    dseg = None if seg is None else seg[first]
+    if theta is None:
+        keep_group = undominated_sorted(d, dseg)
+    else:
+        keep_group = ~_safely_dominated(d, dseg, theta, capped)
+    return order, first, keep_group, seg
+
+
+def _safely_dominated(d: IntArray, seg: IntArray | None, theta: IntArray, capped: BoolArray) -> BoolArray:
+    """Distinct states q ≥ p that beat p in a coordinate where p can never reach the cap (module notes)."""
+    n, p = d.shape
+    active = ~capped[None, :] | (d < theta[None, :])
+    rows, cols = np.nonzero(active)
+    queries = d[rows].copy()
+    queries[np.arange(rows.size), cols] += 1
+    s = np.zeros(n, dtype=np.int64) if seg is None else seg
+    hit = exists_dominator(d, queries, s, s[rows])
+    out = np.zeros(n, dtype=bool)
+    out[rows[hit]] = True
+    return out
+
+
+def _collect(
+    cu: IntArray, cmask: NDArray[np.uint64], ccnt: NDArray[np.int64] | NDArray[np.object_], parent: IntArray,
+    cls: IntArray, order: IntArray, first: BoolArray, keep_group: BoolArray,
+) -> tuple[IntArray, NDArray[np.uint64], NDArray[np.int64] | NDArray[np.object_], Level]:
+    """New states (kept runs, in sorted order), their summed counts and back-pointers."""
+    group = np.cumsum(first) - 1
+    kept = keep_group[group]
+    idx = order[kept]
+    new_id = (np.cumsum(keep_group) - 1)[group[kept]]
+    heads = order[first][keep_group]
+    starts = np.flatnonzero(np.r_[True, new_id[1:] != new_id[:-1]]) if idx.size else np.zeros(0, np.int64)
+    counts = np.add.reduceat(ccnt[idx], starts) if idx.size else ccnt[:0]
+    lv = Level(np.r_[starts, idx.size].astype(np.int64), parent[idx], cls[idx])
+    return cu[heads], cmask[heads], counts, lv
+
+
+def _ranges(lo: IntArray, hi: IntArray) -> IntArray:
+    """Concatenation of arange(lo[i], hi[i]) for all i, vectorised."""
+    lens = hi - lo
+    total = int(lens.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offs = np.repeat(lo - (np.cumsum(lens) - lens), lens)
+    out: IntArray = np.arange(total, dtype=np.int64) + offs
+    return out
+
+
+def _first_per_group(point: IntArray, cap: int) -> BoolArray:
+    """For rows grouped by ``point`` (non-decreasing), True for the first ``cap`` rows of each group."""
+    n = point.size
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(np.r_[True, point[1:] != point[:-1]])
+    begin = np.repeat(starts, np.diff(np.r_[starts, n]))
+    keep: BoolArray = (np.arange(n) - begin) < cap
+    return keep
+
+
+def list_packages(problem: Problem, outcome: Outcome, n_issues: int, cap: int) -> tuple[IntArray, IntArray]:
+    """Up to ``cap`` packages per frontier point, by walking the back-pointers from the last step to the first.
+
+    Returns
+    -------
+    packages : ndarray of int64, shape (rows, issues)
+        Option indices in the case's issue order.
+    point : ndarray of int64, shape (rows,)
+        The frontier point of each row (non-decreasing).
+
+    Notes
+    -----
+    Every state is reached by at least one package, so keeping the first ``cap`` partial paths per point at
+    every level never loses a package that the cap would list; the walk is vectorised over all points.
+    """
+    f = outcome.points.shape[0]
+    steps = problem.steps
+    empty = (np.zeros((0, n_issues), dtype=np.int64), np.zeros(0, dtype=np.int64))
+    if f == 0 or cap <= 0:
+        return empty
+    fin = outcome.final
+    reps = np.minimum(np.diff(fin.start), cap)
+    point = np.repeat(np.arange(f, dtype=np.int64), reps)
+    node = fin.parent[_ranges(fin.start[:-1], fin.start[:-1] + reps)]
+    keep = _first_per_group(point, cap)
+    point, node = point[keep], node[keep]
+    links: list[IntArray] = []
+    chosen: list[IntArray] = []
+    for s in range(len(steps) - 1, -1, -1):
+        lv = outcome.levels[s]
+        lo = lv.start[node]
+        reps = np.minimum(lv.start[node + 1] - lo, cap)
+        src = np.repeat(np.arange(node.size, dtype=np.int64), reps)
+        take = _ranges(lo, lo + reps)
+        new_point = point[src]
+        keep = _first_per_group(new_point, cap)
+        links.append(src[keep])
+        chosen.append(lv.cls[take][keep])
+        node = lv.parent[take][keep]
+        point = new_point[keep]
+    n_steps = len(steps)
+    classes = np.zeros((point.size, n_steps), dtype=np.int64)
+    row = np.arange(point.size, dtype=np.int64)
+    for t in range(n_steps - 1, -1, -1):  # chosen[t] belongs to step n_steps - 1 - t
+        s = n_steps - 1 - t
+        classes[:, s] = chosen[t][row]
+        row = links[t][row]
+    packages = np.zeros((point.size, n_issues), dtype=np.int64)
+    for s, step in enumerate(steps):
+        c = classes[:, s]
+        size = step.start[c + 1] - step.start[c]
+        if np.all(size == 1):
+            packages[:, step.issue] = step.members[step.start[c]]
+            continue
+        src = np.repeat(np.arange(point.size, dtype=np.int64), size)
+        within = _ranges(np.zeros(point.size, dtype=np.int64), size)
+        new_point = point[src]
+        keep = _first_per_group(new_point, cap)
+        src, within = src[keep], within[keep]
+        packages = packages[src]
+        classes = classes[src]
+        point = new_point[keep]
+        packages[:, step.issue] = step.members[step.start[classes[:, s]] + within]
+    return packages, point

@@ -1,0 +1,211 @@
+"""Read a table of agreements (CSV) for batch evaluation: one row per negotiating pair.
+
+The classroom situation: every pair of a class negotiated the same case and wrote down its agreement. The
+file has a header row, an id column and one column per issue::
+
+    pair,salary,start,training
+    Ana & Ben,95k,July,yes
+    Chen & Dee,100k,June,yes
+
+The id column is the one named ``id`` or ``pair`` (any case); failing that, the first column unless its
+name is an issue of the case (then rows are numbered). Every other column must be named after an issue,
+and every issue needs a column. Cells hold option labels (numbers are accepted for numeric issues). Commas,
+semicolons and tabs are recognised as separators.
+
+Problems with the header are always errors. Problems with a row (an unknown option, an empty cell, a row
+with too few or too many cells) are collected with their row number (the header is row 1); the caller
+decides whether to fail or to skip them (``accord evaluate --skip-bad``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from accord.errors import CaseError, FormatError
+from accord.model import Case
+from accord.model.preferences import IntArray
+
+ID_NAMES = ("id", "pair")
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row that could not be read: its row number (header = 1) and what is wrong."""
+
+    row: int
+    message: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"row": self.row, "message": self.message}
+
+
+@dataclass(frozen=True)
+class AgreementTable:
+    """The agreements read from a file.
+
+    Attributes
+    ----------
+    file : str
+    ids : tuple of str
+    rows : tuple of int
+        Row number of each agreement in the file (header = 1).
+    packages : ndarray of int, shape (R, issues)
+        Option indices in the case's issue order.
+    bad : tuple of BadRow
+        Rows that could not be read (skipped).
+    id_column : str or None
+        The header of the id column (None when rows are numbered).
+    """
+
+    file: str
+    ids: tuple[str, ...]
+    rows: tuple[int, ...]
+    packages: IntArray
+    bad: tuple[BadRow, ...]
+    id_column: str | None
+
+
+def _option(case: Case, k: int, cell: str) -> int:
+    issue = case.issues[k]
+    if issue.has(cell):
+        return issue.index(cell)
+    if issue.values is not None:
+        try:
+            return issue.index(float(cell))
+        except (ValueError, CaseError):
+            pass
+    shown = ", ".join(issue.options[:8]) + (", ..." if issue.size > 8 else "")
+    raise ValueError(f"issue {issue.name!r} has no option {cell!r}; expected one of: {shown}")
+
+
+def read_agreements(path: str, case: Case, *, skip_bad: bool = False) -> AgreementTable:
+    """Read a CSV of agreements of ``case``.
+
+    Parameters
+    ----------
+    path : str
+    case : Case
+    skip_bad : bool
+        Skip rows that cannot be read (they are listed in ``bad``) instead of failing.
+
+    Returns
+    -------
+    AgreementTable
+
+    Raises
+    ------
+    FormatError
+        The file cannot be read, the header is wrong (unknown issue column, missing issue column, duplicate
+        column), some row is bad and ``skip_bad`` is False (the message names the first bad row and counts the
+        others), or no agreement is left.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FormatError("no such file; check the path", file=path) from None
+    except IsADirectoryError:
+        raise FormatError("is a folder, not a CSV file", file=path) from None
+    except UnicodeDecodeError:
+        raise FormatError("is not UTF-8 text; save it as UTF-8 CSV", file=path) from None
+    except OSError as err:
+        raise FormatError(f"cannot be read ({err.strerror})", file=path) from None
+    return parse_agreements(text, case, file=path, skip_bad=skip_bad)
+
+
+def parse_agreements(text: str, case: Case, *, file: str = "<agreements>", skip_bad: bool = False) -> AgreementTable:
+    """Parse the text of an agreements CSV (see :func:`read_agreements`).
+
+    Examples
+    --------
+    >>> case = Case.from_tables("t", {"a": ["x", "y"], "b": ["p", "q"]},
+    ...     {"A": {"a": [0, 1], "b": [0, 1]}, "B": {"a": [1, 0], "b": [1, 0]}})
+    >>> t = parse_agreements("pair,a,b\\nP1,x,q\\nP2,y,zz\\n", case, skip_bad=True)
+    >>> t.ids, t.packages.tolist(), t.bad[0].row
+    (('P1',), [[0, 1]], 3)
+    """
+    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if not first_line:
+        raise FormatError("is empty; expected a header row (an id column, then one column per issue)", file=file)
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header: list[str] | None = None
+    header_row = 0
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            header = [c.strip() for c in cells]
+            header_row = reader.line_num
+            break
+    if header is None:  # pragma: no cover - guarded by first_line above
+        raise FormatError("has no header row", file=file)
+    place = f"row {header_row} (header)"
+    seen: dict[str, int] = {}
+    for j, name in enumerate(header):
+        if not name:
+            raise FormatError(f"column {j + 1} has no name; name it after an issue or 'id'", file=file, place=place)
+        if name in seen:
+            raise FormatError(f"column {name!r} appears twice", file=file, place=place)
+        seen[name] = j
+    id_col: int | None = next((j for j, n in enumerate(header) if n.lower() in ID_NAMES), None)
+    if id_col is None and header[0] not in case.issue_names:
+        id_col = 0
+    issue_cols: dict[int, int] = {}
+    for j, name in enumerate(header):
+        if j == id_col:
+            continue
+        if name not in case.issue_names:
+            raise FormatError(f"unknown issue column {name!r}; the case's issues are: {', '.join(case.issue_names)} "
+                              f"(and one id column, named id or pair or first)", file=file, place=place)
+        issue_cols[j] = case.issue_index(name)
+    missing = [n for n in case.issue_names if n not in seen]
+    if missing:
+        raise FormatError(f"no column for issue(s) {', '.join(missing)}; every issue needs a column",
+                          file=file, place=place)
+    ids: list[str] = []
+    rows: list[int] = []
+    packages: list[list[int]] = []
+    bad: list[BadRow] = []
+    for cells in reader:
+        n = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            what = "is missing" if len(cells) < len(header) else "has extra"
+            bad.append(BadRow(n, f"{what} cells: {len(cells)} cells for {len(header)} columns "
+                                 f"({', '.join(header)})"))
+            continue
+        pkg = [0] * case.n_issues
+        problem = None
+        for j, k in issue_cols.items():
+            cell = cells[j].strip()
+            if not cell:
+                problem = f"empty cell for issue {case.issue_names[k]!r}"
+                break
+            try:
+                pkg[k] = _option(case, k, cell)
+            except ValueError as err:
+                problem = str(err)
+                break
+        if problem is not None:
+            bad.append(BadRow(n, problem))
+            continue
+        ids.append((cells[id_col].strip() or f"row {n}") if id_col is not None else f"row {n}")
+        rows.append(n)
+        packages.append(pkg)
+    if bad and not skip_bad:
+        first = bad[0]
+        more = ""
+        if len(bad) > 1:
+            others = ", ".join(str(b.row) for b in bad[1:6]) + (", ..." if len(bad) > 6 else "")
+            more = f"; {len(bad) - 1} more bad row(s): {others}"
+        raise FormatError(f"{first.message}{more}; fix the file or pass --skip-bad to skip bad rows",
+                          file=file, place=f"row {first.row}")
+    if not packages:
+        raise FormatError("has no agreement to evaluate" + (" (every row is bad)" if bad else ""), file=file)
+    arr = np.asarray(packages, dtype=np.int64).reshape(len(packages), case.n_issues)
+    return AgreementTable(file, tuple(ids), tuple(rows), arr, tuple(bad),
+                          header[id_col] if id_col is not None else None)

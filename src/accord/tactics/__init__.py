@@ -1,0 +1,25 @@
+"""Tactics that create value (DOMAIN §6): logrolls, MESOs, contingency contracts, pre- and post-settlement."""
+
+# Logrolls, MESOs, pre- and post-settlement settlements. (Each tactic adds its own names; the list is extended
+# rather than replaced so the modules can be added independently.)
+from accord.tactics.logroll import Logrolls, Trade, logrolls
+from accord.tactics.meso import Belief, MesoOffer, MesoSet, default_belief, meso_set, update_belief
+from accord.tactics.settlement import Improvement, PostSettlement, PreSettlement, improve, presettle
+
+__all__ = [
+    *globals().get("__all__", []),
+    "Belief",
+    "Improvement",
+    "Logrolls",
+    "MesoOffer",
+    "MesoSet",
+    "PostSettlement",
+    "PreSettlement",
+    "Trade",
+    "default_belief",
+    "improve",
+    "logrolls",
+    "meso_set",
+    "presettle",
+    "update_belief",
+]

@@ -1,0 +1,153 @@
+"""Bargaining zone and solution points against brute force over every package of small random cases."""
+
+from __future__ import annotations
+
+from itertools import product
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accord.analysis.bargaining import bargaining, compromise_package, normalised_gains, surplus_shares
+from accord.analysis.frontier import pareto_frontier
+from accord.model import Case, Interaction, Issue, Party, Preferences
+
+
+@st.composite
+def small_cases(draw: st.DrawFn) -> Case:
+    """2–3 parties, 1–4 issues of 1–4 options, small integer points (many ties), sometimes an interaction."""
+    n = draw(st.integers(2, 3))
+    m = draw(st.integers(1, 4))
+    sizes = [draw(st.integers(1, 4)) for _ in range(m)]
+    issues = tuple(Issue.categorical(f"i{k}", [f"o{o}" for o in range(sizes[k])]) for k in range(m))
+    prefs = []
+    for _ in range(n):
+        scores = tuple(tuple(float(draw(st.integers(0, 6))) for _ in range(s)) for s in sizes)
+        terms: tuple[Interaction, ...] = ()
+        if m >= 2 and draw(st.booleans()):
+            k1, k2 = draw(st.sampled_from([(a, b) for a in range(m) for b in range(a + 1, m)]))
+            terms = (Interaction(((k1, frozenset({draw(st.integers(0, sizes[k1] - 1))})),
+                                  (k2, frozenset({draw(st.integers(0, sizes[k2] - 1))}))),
+                                 float(draw(st.integers(-4, 4)))),)
+        prefs.append(Preferences(scores, terms))
+    parties = tuple(Party(f"P{i}", batna=float(draw(st.integers(0, 14)))) for i in range(n))
+    return Case("random", issues, parties, tuple(prefs), shared_scales=draw(st.booleans()))
+
+
+def enumerate_all(case: Case) -> tuple[np.ndarray, np.ndarray]:
+    pk = np.array(list(product(*[range(s) for s in case.sizes])), dtype=np.int64)
+    return pk, case.utilities(pk)
+
+
+def undominated(u: np.ndarray) -> np.ndarray:
+    keep = np.ones(len(u), dtype=bool)
+    for a in range(len(u)):
+        keep[a] = not np.any(np.all(u >= u[a], axis=1) & np.any(u > u[a], axis=1))
+    return keep
+
+
+def close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+@settings(max_examples=200)
+@given(case=small_cases())
+def test_solution_points_match_brute_force(case: Case) -> None:
+    _, u = enumerate_all(case)
+    b = np.asarray(case.batnas)
+    zone = np.all(u >= b, axis=1)
+    result = bargaining(case)
+    assert result.zopa_empty == (not zone.any())
+    assert result.ideal.tolist() == u.max(axis=0).tolist()
+    front = undominated(u)
+    assert result.frontier_size == len({tuple(r) for r in u[front]})
+    assert result.zone_frontier_size == len({tuple(r) for r in u[front & zone]})
+
+    # max joint value over every package (raw points with shared scales, else Σ normalised gains)
+    span = u.max(axis=0) - b
+    g_all = np.where(span > 0, (u - b) / np.where(span > 0, span, 1), 0.0)
+    joint = u.sum(axis=1) if case.shared_scales else g_all.sum(axis=1)
+    assert close(result.max_joint_value, float(joint.max()))
+    assert close(result.solutions["max_joint"].joint_value, float(joint.max()))
+    comp = compromise_package(case)
+    assert close(result.even_split_value, float(joint[np.flatnonzero(
+        np.all(np.array(list(product(*[range(s) for s in case.sizes]))) == comp, axis=1))[0]]))
+
+    if not zone.any():
+        assert set(result.solutions) == {"max_joint"}
+        assert result.zone_ideal is None
+        return
+    uz = u[zone]
+    sur = uz - b
+    zone_ideal = uz.max(axis=0)
+    assert result.zone_ideal is not None and result.zone_ideal.tolist() == zone_ideal.tolist()
+    expected = {"max_joint", "nash", "kalai_smorodinsky"} | ({"egalitarian", "utilitarian"} if case.shared_scales
+                                                             else set())
+    assert set(result.solutions) == expected
+    for sol in result.solutions.values():
+        # Every solution point is a frontier point reached by the package it names.
+        assert case.utility(sol.package).tolist() == sol.utilities.tolist()
+        assert any(np.array_equal(sol.utilities, r) for r in u[front])
+        assert sol.surplus.tolist() == (sol.utilities - b).tolist()
+    for key in expected - {"max_joint"}:
+        assert np.all(result.solutions[key].utilities >= b)
+
+    nash = result.solutions["nash"]
+    assert close(float(np.prod(nash.utilities - b)), float(np.prod(sur, axis=1).max()))
+    gz = np.where(zone_ideal - b > 0, sur / np.where(zone_ideal - b > 0, zone_ideal - b, 1), 0.0)
+    ks = result.solutions["kalai_smorodinsky"]
+    ks_g = np.where(zone_ideal - b > 0, (ks.utilities - b) / np.where(zone_ideal - b > 0, zone_ideal - b, 1), 0.0)
+    best_min = float(gz.min(axis=1).max())
+    assert close(float(ks_g.min()), best_min)
+    ties = np.abs(gz.min(axis=1) - best_min) <= 1e-9
+    assert close(float(ks_g.sum()), float(gz[ties].sum(axis=1).max()))
+    if case.shared_scales:
+        eg = result.solutions["egalitarian"]
+        assert close(float((eg.utilities - b).min()), float(sur.min(axis=1).max()))
+        ut = result.solutions["utilitarian"]
+        assert close(float(ut.utilities.sum()), float(uz.sum(axis=1).max()))
+        total = float((nash.utilities - b).sum())
+        if total > 0:
+            assert nash.shares.tolist() == pytest.approx(((nash.utilities - b) / total).tolist())
+    else:
+        g = normalised_gains(nash.utilities[None, :], b, u.max(axis=0))[0]
+        if g.sum() > 0:
+            assert nash.shares.tolist() == pytest.approx((g / g.sum()).tolist())
+
+
+@settings(max_examples=200)
+@given(case=small_cases())
+def test_compromise_package_matches_definition(case: Case) -> None:
+    from fractions import Fraction
+
+    expected = []
+    for k, s in enumerate(case.scores):
+        es = []
+        for row in s:
+            lo, hi = Fraction(int(row.min())), Fraction(int(row.max()))
+            es.append([(Fraction(int(x)) - lo) / (hi - lo) if hi > lo else Fraction(1) for x in row])
+        keys = [(min(e[o] for e in es), sum(e[o] for e in es), -o) for o in range(case.sizes[k])]
+        expected.append(max(range(case.sizes[k]), key=lambda o: keys[o]))
+    assert compromise_package(case) == tuple(expected)
+
+
+def test_empty_zone_is_a_result() -> None:
+    case = Case.from_tables("t", {"a": ["x", "y"]}, {"A": {"a": [0, 10]}, "B": {"a": [10, 0]}},
+                            batnas={"A": 6, "B": 6}, shared_scales=True)
+    result = bargaining(case)
+    assert result.zopa_empty and result.zone_frontier_size == 0
+    assert set(result.solutions) == {"max_joint"}
+    assert result.to_dict()["zopa_empty"] is True
+
+
+def test_shares_with_shared_scales() -> None:
+    case = Case.from_tables("t", {"a": ["x", "y", "z"], "b": ["p", "q"]},
+                            {"A": {"a": [0, 1, 2], "b": [0, 3]}, "B": {"a": [2, 1, 0], "b": [1, 0]}},
+                            batnas={"A": 1, "B": 0}, shared_scales=True)
+    result = bargaining(case, pareto_frontier(case))
+    nash = result.solutions["nash"]
+    # Brute force: packages (a, b) give A = a + 3b, B = (2 − a) + (1 − b); Nash max (A − 1)·B.
+    assert nash.utilities.tolist() == [3.0, 2.0]
+    assert nash.shares.tolist() == pytest.approx([2 / 4, 2 / 4])
+    assert surplus_shares(case, np.array([3.0, 2.0]), result.ideal).tolist() == pytest.approx([0.5, 0.5])

@@ -1,0 +1,362 @@
+"""The pyramid (DOMAIN §5) against brute force on small random cases, plus hand-checked examples and errors."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import accord
+from accord.analysis import pyramid as pm
+from accord.analysis.frontier import pareto_frontier
+from accord.analysis.pyramid import assess, evaluate, reference_for, zone_distribution
+from accord.errors import RequestError
+from accord.model import Case, Interaction, Issue, Party, Preferences
+
+
+# ---------------------------------------------------------------------------------------------------------
+# random small cases and a brute-force oracle
+# ---------------------------------------------------------------------------------------------------------
+@st.composite
+def small_cases(draw: st.DrawFn) -> Case:
+    n_parties = draw(st.integers(2, 3))
+    n_issues = draw(st.integers(1, 3))
+    sizes = [draw(st.integers(1, 4)) for _ in range(n_issues)]
+    integer = draw(st.booleans())
+    value = st.integers(-3, 6).map(float) if integer else st.floats(-3, 6, allow_nan=False).map(
+        lambda x: round(x, 3))
+    issues = tuple(Issue.categorical(f"i{k}", [f"o{o}" for o in range(s)]) for k, s in enumerate(sizes))
+    prefs = []
+    for _ in range(n_parties):
+        scores = tuple(tuple(draw(value) for _ in range(s)) for s in sizes)
+        inter: tuple[Interaction, ...] = ()
+        if n_issues >= 2 and draw(st.integers(0, 3)) == 0:  # sometimes non-additive
+            k1, k2 = 0, 1
+            cond = ((k1, frozenset({draw(st.integers(0, sizes[k1] - 1))})),
+                    (k2, frozenset({draw(st.integers(0, sizes[k2] - 1))})))
+            inter = (Interaction(cond, float(draw(st.integers(-4, 4)))),)
+        prefs.append(Preferences(scores, inter))
+    parties = tuple(Party(f"P{i}", batna=float(draw(st.integers(-4, 8)))) for i in range(n_parties))
+    return Case("random", issues, parties, tuple(prefs), shared_scales=draw(st.booleans()))
+
+
+def _all_packages(case: Case) -> np.ndarray:
+    return np.array(list(itertools.product(*[range(s) for s in case.sizes])), dtype=np.int64)
+
+
+def _dominates(x: np.ndarray, y: np.ndarray) -> bool:
+    return bool(np.all(x >= y) and np.any(x > y))
+
+
+def _oracle_compromise(case: Case) -> tuple[int, ...]:
+    """DOMAIN §5 written out: per issue, max over options of min_i e_ik(o); ties larger Σ e, then earlier."""
+    out = []
+    for s in case.scores:
+        e = []
+        for row in s:
+            lo, hi = min(row), max(row)
+            e.append([1.0 if hi == lo else (v - lo) / (hi - lo) for v in row])
+        keys = [(min(col), sum(col)) for col in zip(*e, strict=True)]
+        best = max(keys)
+        # ties within float slack, first option wins
+        out.append(next(o for o, k in enumerate(keys)
+                        if k[0] >= best[0] - 1e-12 and (k[0] < best[0] + 1e-12 and k[1] >= best[1] - 1e-12
+                                                        or k[0] > best[0])))
+    return tuple(out)
+
+
+class Oracle:
+    """Everything about one agreement, by enumerating Ω."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.pk = _all_packages(case)
+        self.u = case.utilities(self.pk)
+        self.b = np.asarray(case.batnas, dtype=float)
+        self.ideal = self.u.max(axis=0)
+        span = self.ideal - self.b
+        self.w = np.ones(case.n_parties) if case.shared_scales else np.where(span > 0, 1 / np.where(
+            span > 0, span, 1), 0.0)
+
+    def joint(self, u: np.ndarray) -> float:
+        return float(np.dot(self.w, u - (0 if self.case.shared_scales else self.b)))
+
+    def gains(self, u: np.ndarray) -> np.ndarray:
+        span = self.ideal - self.b
+        return np.where(span > 0, (u - self.b) / np.where(span > 0, span, 1), 0.0)
+
+    def facts(self, a: int) -> dict[str, object]:
+        ua = self.u[a]
+        dominating = [w for w in range(len(self.pk)) if _dominates(self.u[w], ua)]
+        undominated = [w for w in dominating if not any(_dominates(self.u[v], self.u[w]) for v in dominating)]
+        rational = bool(np.all(ua >= self.b))
+        pareto = not dominating
+        comp = self.case.utilities([_oracle_compromise(self.case)])[0]
+        dom_comp = _dominates(ua, comp)
+        level = 0 if not rational else 3 if pareto else 2 if dom_comp else 1
+        gains = [self.joint(self.u[w]) - self.joint(ua) for w in dominating]
+        best_gain = max(gains) if gains else 0.0
+        frontier = [w for w in range(len(self.pk))
+                    if not any(_dominates(self.u[v], self.u[w]) for v in range(len(self.pk)))]
+        weakly = [w for w in frontier if np.all(self.u[w] >= ua)]
+        dist = 0.0 if pareto else min(float(np.linalg.norm(self.gains(self.u[w]) - self.gains(ua))) for w in weakly)
+        zone = [w for w in range(len(self.pk)) if np.all(self.u[w] >= self.b)]
+        frac = (sum(1 for w in zone if _dominates(ua, self.u[w])) / len(zone)) if zone else None
+        nash = None
+        if zone:
+            prods = [float(np.prod(self.u[w] - self.b)) for w in zone]
+            nash = rational and math.prod((ua - self.b).tolist()) >= max(prods) - 1e-9 * max(1, abs(max(prods)))
+        return {
+            "rational": rational, "pareto": pareto, "level": level, "dom_comp": dom_comp,
+            "improvements": {tuple(int(x) for x in self.pk[w]) for w in undominated},
+            "best_gain": best_gain, "dominating": dominating, "distance": dist, "zone": len(zone),
+            "zone_fraction": frac, "nash": nash,
+        }
+
+
+def _pkg_tuple(case: Case, labels: dict[str, str]) -> tuple[int, ...]:
+    return case.package(labels)
+
+
+@settings(max_examples=120)
+@given(case=small_cases(), data=st.data())
+def test_evaluate_matches_brute_force(case: Case, data: st.DataObject) -> None:
+    oracle = Oracle(case)
+    a = data.draw(st.integers(0, len(oracle.pk) - 1))
+    pkg = tuple(int(x) for x in oracle.pk[a])
+    truth = oracle.facts(a)
+    ev = evaluate(case, pkg, cap=len(oracle.pk))
+
+    # the level and its ingredients
+    assert ev.individually_rational == truth["rational"]
+    assert ev.pareto_optimal == truth["pareto"]
+    assert ev.dominates_compromise == truth["dom_comp"]
+    assert ev.level == truth["level"]
+    assert (ev.level == 3) == (truth["rational"] and truth["pareto"])
+    assert (ev.level == 0) == bool(np.any(oracle.u[a] < oracle.b))
+    assert (ev.level == 2) == (truth["rational"] and not truth["pareto"] and truth["dom_comp"])
+    assert ev.compromise["package"] == case.labels(_oracle_compromise(case))
+
+    # the undominated improvements, all of them (the cap is |Ω|), and their exact count
+    got = {_pkg_tuple(case, i.package) for i in ev.improvements}
+    assert got == truth["improvements"]
+    assert ev.improvement_count == len(truth["improvements"])
+
+    # value left on the table: one improvement with the largest joint gain
+    assert ev.value_left_joint == pytest.approx(truth["best_gain"], abs=1e-7)
+    if truth["pareto"]:
+        assert ev.value_left_package is None
+        assert all(v == 0 for v in ev.value_left.values())
+    else:
+        assert ev.value_left_package is not None
+        w = case.package(ev.value_left_package)
+        uw = case.utilities([w])[0]
+        assert _dominates(uw, oracle.u[a])
+        assert list(ev.value_left_points.values()) == pytest.approx((uw - oracle.u[a]).tolist())
+        gain_scale = (uw - oracle.u[a]) * oracle.w
+        assert list(ev.value_left.values()) == pytest.approx(
+            gain_scale.tolist() if case.shared_scales else (oracle.gains(uw) - oracle.gains(oracle.u[a])).tolist(),
+            abs=1e-9)
+        # ties: the most even split among the joint-gain maximisers
+        best = max(float(np.min((oracle.u[v] - oracle.u[a]) * oracle.w)) for v in truth["dominating"]
+                   if oracle.joint(oracle.u[v]) - oracle.joint(oracle.u[a]) >= truth["best_gain"] - 1e-9)
+        assert float(np.min(gain_scale)) == pytest.approx(best, abs=1e-9)
+        # the first improvement listed is that one
+        assert ev.improvements[0].utilities == pytest.approx(dict(zip(case.party_names, uw.tolist(), strict=True)))
+
+    assert ev.distance == pytest.approx(truth["distance"], abs=1e-9)
+    assert ev.zone_size == truth["zone"]
+    if truth["zone_fraction"] is None:
+        assert ev.zone_dominated_fraction is None
+    else:
+        assert ev.zone_dominated_fraction == pytest.approx(truth["zone_fraction"])
+    assert ev.nash_optimal == (bool(truth["nash"]) if truth["nash"] is not None else False)
+    max_joint = max(oracle.joint(x) for x in oracle.u)
+    assert ev.max_joint_value == pytest.approx(max_joint)
+    assert ev.at_max_joint == (oracle.joint(oracle.u[a]) >= max_joint - 1e-9)
+    assert ev.surplus == pytest.approx(dict(zip(case.party_names, (oracle.u[a] - oracle.b).tolist(), strict=True)))
+
+
+@settings(max_examples=60)
+@given(case=small_cases())
+def test_assess_rows_equal_single_evaluations(case: Case) -> None:
+    """The engine on all packages at once gives each package's own evaluation."""
+    pk = _all_packages(case)
+    ref = reference_for(case)
+    res = assess(ref, case.utilities(pk))
+    for r in range(0, len(pk), max(1, len(pk) // 7)):
+        ev = evaluate(case, tuple(int(x) for x in pk[r]), reference=ref)
+        assert ev.level == res.levels[r]
+        assert ev.pareto_optimal == res.pareto_optimal[r]
+        assert list(ev.value_left.values()) == pytest.approx(res.value_left[r].tolist())
+
+
+@settings(max_examples=60)
+@given(case=small_cases())
+def test_zone_distribution_counts_the_zone(case: Case) -> None:
+    pk = _all_packages(case)
+    u = case.utilities(pk)
+    zone = u[np.all(u >= case.batnas, axis=1)]
+    dist = zone_distribution(case)
+    assert dist is not None
+    zu, zc = dist
+    assert int(zc.sum()) == len(zone)
+    assert sorted(map(tuple, np.repeat(zu, zc, axis=0).tolist())) == sorted(map(tuple, zone.tolist()))
+
+
+def test_zone_distribution_gives_up_beyond_the_limit() -> None:
+    case = Case.from_tables("t", {f"i{k}": ["a", "b", "c"] for k in range(6)},
+                            {"A": {f"i{k}": [0, 1, 2] for k in range(6)}, "B": {f"i{k}": [2, 1, 0] for k in range(6)}},
+                            batnas={"A": -1, "B": -1})
+    assert zone_distribution(case, limit=100) is None  # the zone is all 729 packages
+    dist = zone_distribution(case, limit=729)
+    assert dist is not None and int(dist[1].sum()) == 729
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the two-party staircase search equals the general comparison
+# ---------------------------------------------------------------------------------------------------------
+@settings(max_examples=80)
+@given(data=st.data())
+def test_two_party_search_equals_general(data: st.DataObject) -> None:
+    n = data.draw(st.integers(1, 40))
+    xs = sorted(set(data.draw(st.lists(st.integers(0, 60), min_size=n, max_size=n))), reverse=True)
+    ys = sorted(set(data.draw(st.lists(st.integers(0, 60), min_size=len(xs), max_size=len(xs)))))
+    m = min(len(xs), len(ys))
+    fu = np.array(list(zip(xs[:m], ys[:m], strict=True)), dtype=float)
+    w = np.array([1.0, 1.0]) if data.draw(st.booleans()) else np.array(
+        [data.draw(st.sampled_from([0.5, 1.0, 2.0, 0.3])), data.draw(st.sampled_from([0.5, 1.0, 0.25]))])
+    fj = fu @ w
+    rows = data.draw(st.lists(st.tuples(st.integers(-5, 65), st.integers(-5, 65)), min_size=1, max_size=30))
+    a = np.array(rows, dtype=float)
+    if data.draw(st.booleans()):
+        a = np.concatenate([a, fu[: min(5, m)]])
+    assert pm._two_party_ready(fu, w)
+    tj = 1e-9 * max(1.0, float(np.abs(fj).max()))
+    p1, b1 = pm._dominance_general(fu, fj, a, 1e-9, w, tj)
+    p2, b2 = pm._dominance_two(fu, fj, a, 1e-9, w, tj)
+    assert p1.tolist() == p2.tolist()
+    assert b1.tolist() == b2.tolist()
+
+
+def test_large_batch_takes_the_staircase_path_with_the_same_answers() -> None:
+    rng = np.random.default_rng(3)
+    issues = {f"i{k}": [f"o{o}" for o in range(6)] for k in range(5)}
+    pts = {"A": {k: rng.integers(0, 30, 6).tolist() for k in issues},
+           "B": {k: rng.integers(0, 30, 6).tolist() for k in issues}}
+    case = Case.from_tables("t", issues, pts, shared_scales=True)
+    ref = reference_for(case)
+    pk = rng.integers(0, 6, (70_000 // max(1, len(ref.frontier)) + 10, 5))
+    u = case.utilities(pk)
+    assert u.shape[0] * len(ref.frontier) > 65_536
+    res = assess(ref, u)
+    p, b = pm._dominance_general(ref.frontier.utilities, ref.frontier_joint, u, ref.tol, ref.weights, ref.joint_tol)
+    assert res.pareto_optimal.tolist() == p.tolist()
+    assert res.best.tolist() == b.tolist()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# hand-checked example and the forms an agreement may take
+# ---------------------------------------------------------------------------------------------------------
+def _class_case() -> Case:
+    return Case.from_tables(
+        "Purchase",
+        {"price": ["low", "mid", "high"], "delivery": ["slow", "fast"], "warranty": ["short", "long"]},
+        {"buyer": {"price": [40, 20, 0], "delivery": [0, 30], "warranty": [0, 10]},
+         "seller": {"price": [0, 20, 40], "delivery": [10, 0], "warranty": [0, 5]}},
+        batnas={"buyer": 20, "seller": 20}, shared_scales=True)
+
+
+def test_hand_checked_levels_and_value_left() -> None:
+    case = _class_case()
+    # compromise: price mid (min e = .5), delivery tie → first (slow), warranty long → (20+0+10, 20+10+5)
+    ev = evaluate(case, "price=mid,delivery=slow,warranty=long")
+    assert ev.compromise["utilities"] == {"buyer": 30.0, "seller": 35.0}
+    assert ev.level == 1 and not ev.dominates_compromise and not ev.pareto_optimal
+    # the only undominated improvement is high/fast/long = (40, 45)
+    assert [i.package for i in ev.improvements] == [{"price": "high", "delivery": "fast", "warranty": "long"}]
+    assert ev.value_left == {"buyer": 10.0, "seller": 10.0} and ev.value_left_joint == 20.0
+    # (30, 40) dominates the compromise (30, 35) and is dominated by (40, 45): level 2
+    ev2 = evaluate(case, {"price": "high", "delivery": "fast", "warranty": "short"})
+    assert (ev2.level, ev2.level_name) == (2, "better than other feasible agreements")
+    # low/slow/short = (40, 10): seller below its BATNA of 20; two improvements tie at joint gain 35:
+    # (60, 25) gains (20, 15), (40, 45) gains (0, 35): the more even split is chosen
+    ev0 = evaluate(case, (0, 0, 0))
+    assert ev0.level == 0 and ev0.level_name == "no mutual settlement"
+    assert ev0.value_left == {"buyer": 20.0, "seller": 15.0}
+    assert ev0.improvement_count == 2
+    ev3 = evaluate(case, [1, 1, 1])
+    assert ev3.level == 3 and ev3.improvements == () and ev3.distance == 0.0
+    assert ev3.at_max_joint and ev3.max_joint_value == 85.0
+
+
+def test_to_dict_carries_the_contract() -> None:
+    d = accord.evaluate(_class_case(), "price=mid,delivery=slow,warranty=long").to_dict()
+    for key in ("level", "individually_rational", "pareto_optimal", "improvements", "improvement_count",
+                "value_left", "scale", "distance", "zone_dominated_fraction", "utilities", "surplus"):
+        assert key in d
+    assert d["improvements"][0] == {"package": {"price": "high", "delivery": "fast", "warranty": "long"},
+                                    "utilities": {"buyer": 40.0, "seller": 45.0}, "joint_gain": 20.0}
+    assert d["scale"] == "points"
+    import json
+
+    json.dumps(d)  # JSON-ready
+
+
+def test_cap_limits_the_list_not_the_count() -> None:
+    ev = evaluate(_class_case(), (0, 0, 0), cap=1)
+    assert len(ev.improvements) == 1 and ev.improvement_count == 2
+
+
+def test_normalised_gains_without_shared_scales() -> None:
+    case = Case.from_tables("t", {"a": ["x", "y", "z"]},
+                            {"A": {"a": [0, 10, 10]}, "B": {"a": [0, 0, 100]}}, batnas={"A": 0, "B": 0})
+    ev = evaluate(case, "a=y")
+    assert ev.scale == "normalised gains"
+    assert ev.value_left == {"A": 0.0, "B": 1.0}
+    assert ev.value_left_points == {"A": 0.0, "B": 100.0}
+
+
+def test_restricted_frontier_fallback_gives_the_same_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the full frontier is too large, the part that dominates the agreement suffices."""
+    from accord.errors import TooLargeError
+
+    case = _class_case()
+    full = evaluate(case, (0, 0, 0))
+
+    def too_large(*args: object, **kwargs: object) -> object:
+        raise TooLargeError("too large")
+
+    real = pm.pareto_frontier
+    monkeypatch.setattr(pm, "reference_for", too_large)
+    monkeypatch.setattr(pm, "pareto_frontier", lambda c, **kw: real(c, **kw))
+    part = evaluate(case, (0, 0, 0))
+    assert part.level == full.level and part.value_left == full.value_left
+    assert part.improvement_count == full.improvement_count and part.nash_optimal is None
+
+
+def test_given_frontier_is_used() -> None:
+    case = _class_case()
+    front = pareto_frontier(case)
+    assert evaluate(case, (1, 0, 1), frontier=front).to_dict() == evaluate(case, (1, 0, 1)).to_dict()
+
+
+@pytest.mark.parametrize(
+    ("agreement", "message"),
+    [
+        ("price=cheap,delivery=slow,warranty=long", "issue 'price' has no option 'cheap'; expected one of: low, mid, high"),
+        ("price=mid,delivery=slow", "the agreement gives no option for warranty; every issue needs one"),
+        ("price=mid,colour=red,delivery=slow,warranty=long", "unknown issue 'colour'"),
+        ((0, 5, 0), "a package needs one valid option index for each of 3 issues"),
+        (("a", "b", "c"), "one option index per issue"),
+    ],
+)
+def test_bad_agreements_are_one_line_errors(agreement: object, message: str) -> None:
+    with pytest.raises(RequestError) as err:
+        evaluate(_class_case(), agreement)  # type: ignore[arg-type]
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
