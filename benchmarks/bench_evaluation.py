@@ -106,8 +106,8 @@ def bench_batch() -> None:
         print(f"batch   {case.name}: |Ω| = {case.space_size:,}, frontier {len(front):,} points in {t1 - t0:.3f} s; "
               f"10,000 agreements in {t2 - t1:.3f} s; total {total:.3f} s; target ≤ 5 s "
               f"{'OK' if total <= 5 else 'MISSED'}")
-        print(f"        levels {agg['level_counts']}; one evaluate() call per agreement would take ≈ {one_by_one:.1f} s "
-              f"→ batch {one_by_one / (t2 - t1):.0f}× faster")
+        print(f"        levels {agg['level_counts']}; one evaluate() call per agreement would take "
+              f"≈ {one_by_one:.1f} s → batch {one_by_one / (t2 - t1):.0f}× faster")
 
 
 def main() -> None:

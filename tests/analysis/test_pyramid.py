@@ -61,11 +61,10 @@ def _oracle_compromise(case: Case) -> tuple[int, ...]:
             lo, hi = min(row), max(row)
             e.append([1.0 if hi == lo else (v - lo) / (hi - lo) for v in row])
         keys = [(min(col), sum(col)) for col in zip(*e, strict=True)]
-        best = max(keys)
-        # ties within float slack, first option wins
-        out.append(next(o for o, k in enumerate(keys)
-                        if k[0] >= best[0] - 1e-12 and (k[0] < best[0] + 1e-12 and k[1] >= best[1] - 1e-12
-                                                        or k[0] > best[0])))
+        best_min = max(k[0] for k in keys)
+        cand = [o for o, k in enumerate(keys) if k[0] >= best_min - 1e-12]
+        best_sum = max(keys[o][1] for o in cand)
+        out.append(next(o for o in cand if keys[o][1] >= best_sum - 1e-12))
     return tuple(out)
 
 
@@ -348,7 +347,8 @@ def test_given_frontier_is_used() -> None:
 @pytest.mark.parametrize(
     ("agreement", "message"),
     [
-        ("price=cheap,delivery=slow,warranty=long", "issue 'price' has no option 'cheap'; expected one of: low, mid, high"),
+        ("price=cheap,delivery=slow,warranty=long",
+         "issue 'price' has no option 'cheap'; expected one of: low, mid, high"),
         ("price=mid,delivery=slow", "the agreement gives no option for warranty; every issue needs one"),
         ("price=mid,colour=red,delivery=slow,warranty=long", "unknown issue 'colour'"),
         ((0, 5, 0), "a package needs one valid option index for each of 3 issues"),

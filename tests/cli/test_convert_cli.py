@@ -141,6 +141,17 @@ def test_scenarios_are_a_case_argument(genius: Path, web: Path) -> None:
     assert proc.returncode == 2 and "at least two profiles" in proc.stderr
 
 
+def test_analyze_takes_a_genius_scenario(genius: Path) -> None:
+    result = CliRunner().invoke(app, ["--help"])
+    if " analyze " not in result.stdout:
+        pytest.skip("accord analyze is not registered yet")
+    laptop = genius / "anac/y2011/Laptop"
+    proc = run("analyze", str(laptop / "laptop_domain.xml"), "--profile", str(laptop / "laptop_buyer_utility.xml"),
+               "--profile", str(laptop / "laptop_seller_utility.xml"))
+    assert proc.returncode == 0, proc.stderr
+    assert "LaptopDomain" in proc.stdout and "laptop_seller_utility" in proc.stdout
+
+
 def test_import_geniusweb(web: Path, tmp_path: Path) -> None:
     party = web / "Party"
     out = tmp_path / "party.json"

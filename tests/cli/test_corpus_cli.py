@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from accord.cli import app
 
 GOOD = ("<input> 1 6 3 0 2 2 </input> <dialogue> YOU: hi <eos> THEM: <selection> </dialogue> "
-        "<output> item0=1 item1=0 item2=2 item0=0 item1=3 item2=0 </output> <partner_input> 1 2 3 2 2 1 </partner_input>")
+        "<output> item0=1 item1=0 item2=2 item0=0 item1=3 item2=0 </output> "
+        "<partner_input> 1 2 3 2 2 1 </partner_input>")
 NONE = GOOD.split("<output>")[0] + "<output>" + " <disagree>" * 6 + " </output>" + GOOD.split("</output>")[1]
 
 
@@ -27,7 +28,8 @@ def test_val_figures_as_json(data_dir: Path) -> None:
     assert (d["lines"], d["agreements"], d["pareto_optimal_count"]) == (1087, 844, 686)
     assert [round(100 * d[k], 2) for k in ("agreement_rate", "pareto_optimal_rate", "max_joint_rate", "nash_rate")] \
         == [77.64, 81.28, 61.61, 56.87]
-    assert [round(d[k], 2) for k in ("mean_points", "mean_joint_points", "mean_max_joint_points")] == [7.49, 14.97, 15.67]
+    means = [round(d[k], 2) for k in ("mean_points", "mean_joint_points", "mean_max_joint_points")]
+    assert means == [7.49, 14.97, 15.67]
 
 
 def test_small_file_in_words_and_per_line(tmp_path: Path) -> None:

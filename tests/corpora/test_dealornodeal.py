@@ -113,7 +113,8 @@ def test_line_to_case() -> None:
 
 
 GOOD = ("<input> 1 6 3 0 2 2 </input> <dialogue> YOU: hi <eos> THEM: <selection> </dialogue> "
-        "<output> item0=1 item1=0 item2=2 item0=0 item1=3 item2=0 </output> <partner_input> 1 2 3 2 2 1 </partner_input>")
+        "<output> item0=1 item1=0 item2=2 item0=0 item1=3 item2=0 </output> "
+        "<partner_input> 1 2 3 2 2 1 </partner_input>")
 
 
 def test_good_line_and_markers() -> None:
@@ -180,7 +181,7 @@ class ToyCorpus:
 
 def test_registry_and_a_plug_in(tmp_path: Path) -> None:
     assert "dealornodeal" in corpus_names()
-    with pytest.raises(RequestError, match="unknown corpus 'nope'; known corpora: .*dealornodeal"):
+    with pytest.raises(RequestError, match=r"unknown corpus 'nope'; known corpora: .*dealornodeal"):
         get_adapter("nope")
     with pytest.raises(TypeError):
         register(object())  # type: ignore[arg-type]

@@ -225,10 +225,7 @@ def test_contracts_raise_both_and_match_brute_force(
             pr = np.array(ev.probabilities(name))
             e = np.array(ev.exposure_of(name), dtype=float)
             x = d * (e[None, :] + sign * t)
-            if a == 0:
-                ce = x @ pr
-            else:
-                ce = -np.log(1 - a * (((1 - np.exp(-a * x)) / a) @ pr)) / a
+            ce = x @ pr if a == 0 else -np.log(1 - a * (((1 - np.exp(-a * x)) / a) @ pr)) / a
             total += ce - ce_by_expected_utility(d * e, pr, a)
         return total
 
@@ -352,7 +349,7 @@ def test_event_without_probabilities_for_a_party() -> None:
 def test_caps_that_make_every_contract_infeasible() -> None:
     # B is impatient, so value needs A to receive the later payments (t < 0), but the caps force t ≥ 10
     case = make_case((0.5, 0.5), (0.5, 0.5), r=(0.0, 0.3), years=1.0, cap=(10.0, 50.0))
-    with pytest.raises(RequestError, match="caps .* make every contract infeasible"):
+    with pytest.raises(RequestError, match=r"caps .* make every contract infeasible"):
         contingency_contracts(case)
     # zero-width caps at 0 leave only "no term"
     with pytest.raises(RequestError, match="infeasible"):

@@ -213,7 +213,11 @@ def test_belief_json_round_trip_and_hand_written() -> None:
     belief = Belief.from_dict(hand, case)
     assert belief.probabilities == pytest.approx([2 / 3, 1 / 3])
     assert belief.utilities([(0, 0, 0, 0)])[0].tolist() == pytest.approx([1.0, 1.0])
+    shaped = Belief.from_dict({"about": "B", "shapes": {"i3": [0, 0, 0, 0, 1]}, "hypotheses": [
+        {"name": "only i3", "weights": {"i3": 2, "i0": 5}}]}, case)
+    assert shaped.utilities([(0, 0, 0, 4), (4, 4, 4, 0)])[:, 0].tolist() == [1.0, 0.0]
     for bad, message in [({"hypotheses": []}, "'about'"),
+                         ({"about": "B", "shapes": [1], "hypotheses": [{"weights": {}}]}, "'shapes' must be"),
                          ({"about": "B", "hypotheses": []}, "non-empty list"),
                          ({"about": "B", "hypotheses": [{"scores": {"zz": {}}}]}, "unknown issue 'zz'"),
                          ({"about": "B", "hypotheses": [{"probability": -1, "scores": {}}]}, "non-negative"),
@@ -286,3 +290,15 @@ def test_impossible_requests() -> None:
 
 def test_enumeration_limit_is_shared() -> None:
     assert meso.ENUMERATION_LIMIT == _exact.ENUMERATION_LIMIT
+
+
+def test_default_level_moves_to_a_level_that_serves_more_hypotheses() -> None:
+    case = Case.from_tables(
+        "coarse", {"x": ["0", "1", "2"], "y": ["0", "1", "2"], "z": ["0", "1"]},
+        {"A": {"x": [0, 3, 6], "y": [0, 2, 4], "z": [0, 5]}, "B": {"x": [6, 3, 0], "y": [4, 2, 0], "z": [5, 0]}})
+    asked = meso_set(case, "A", level=0.8)
+    assert len(asked.offers) == 1 and asked.level == 0.8  # an explicit level is kept
+    chosen = meso_set(case, "A")
+    assert len(chosen.offers) == 2 and chosen.level == pytest.approx(10 / 15)
+    assert "used g = 0.667" in chosen.notes[0]
+    check_set(case, chosen)

@@ -75,6 +75,9 @@ DISTANCE_DEFINITION = (
     "nearest frontier point that weakly dominates it (0 when it is Pareto-optimal)"
 )
 
+#: Spaces up to this many packages are enumerated outright when the zone is counted.
+_SMALL_SPACE = 4096
+
 #: Row budget of one chunk of the (rows × frontier points) comparisons, to bound memory.
 _CHUNK_CELLS = 4_000_000
 
@@ -589,17 +592,20 @@ def zone_distribution(case: Case, *, limit: int = ZONE_LIMIT, tol: float = 0.0) 
     Returns
     -------
     (utilities, counts) or None
-        ``utilities`` (D, parties) distinct vectors of the individually rational packages, ``counts`` (D,) how
-        many packages reach each; None when the zone exceeds ``limit`` (or, without additive preferences, when
+        ``utilities`` (D, parties) utility vectors of the individually rational packages, ``counts`` (D,) how
+        many packages reach each (vectors are merged when the space is large; small spaces list each
+        package); None when the zone exceeds ``limit`` (or, without additive preferences, when
         |Ω| does).
 
     Notes
     -----
     For additive preferences the zone is built issue by issue, keeping only partial packages that can still
-    reach every BATNA (partial points plus the best points the remaining issues can add) and merging partial
-    packages with equal points. Each kept partial package extends to at least one zone package, so no stage
-    holds more states than |zone| and Ω itself is never enumerated. Other cases are enumerated in chunks when
-    |Ω| ≤ ``limit``.
+    reach every BATNA (partial points plus the best points the remaining issues can add) and, with integer
+    point tables, merging partial packages with equal points. Each kept partial package extends to at least one
+    zone package, so no stage holds more states than |zone| and Ω itself is never enumerated. Other cases are
+    enumerated in chunks when |Ω| ≤ ``limit``. When |Ω| > ``limit``, a sample of 20,000 packages (fixed seed)
+    first rules out zones that are larger than ``limit`` beyond doubt (6 standard errors), so the count is not
+    attempted in vain; None then only means "not counted", never a wrong count.
 
     Examples
     --------
@@ -611,7 +617,15 @@ def zone_distribution(case: Case, *, limit: int = ZONE_LIMIT, tol: float = 0.0) 
     """
     b = np.asarray(case.batnas, dtype=float) - tol
     p = case.n_parties
+    if case.space_size <= _SMALL_SPACE:  # a few thousand packages: enumerate, no merging needed
+        u = case.utilities(np.indices(case.sizes).reshape(case.n_issues, -1).T)
+        u = u[np.all(u >= b[None, :], axis=1)]
+        return (u, np.ones(len(u), dtype=np.int64)) if len(u) <= limit else None
+    if case.space_size > limit and _zone_surely_exceeds(case, b, limit):
+        return None
     if case.additive:
+        # merging equal partial points pays with integer point tables (classroom cases), rarely otherwise
+        merge = all(bool(np.all(sc == np.round(sc))) for sc in case.scores)
         suffix = np.zeros((case.n_issues + 1, p))
         for k in range(case.n_issues - 1, -1, -1):
             suffix[k] = suffix[k + 1] + case.scores[k].max(axis=1)
@@ -629,7 +643,9 @@ def zone_distribution(case: Case, *, limit: int = ZONE_LIMIT, tol: float = 0.0) 
                 total += int(counts[ok].sum())
                 if total > limit:
                     return None
-            states, counts = _merge(np.concatenate(parts_u), np.concatenate(parts_c))
+            states, counts = np.concatenate(parts_u), np.concatenate(parts_c)
+            if merge:
+                states, counts = _merge(states, counts)
         return states, counts
     if case.space_size > limit:
         return None
@@ -652,12 +668,28 @@ def zone_distribution(case: Case, *, limit: int = ZONE_LIMIT, tol: float = 0.0) 
 
 
 def _merge(u: FloatArray, counts: IntArray) -> tuple[FloatArray, IntArray]:
-    """Merge identical rows of ``u``, adding their counts."""
+    """Merge identical rows of ``u``, adding their counts (a lexicographic sort, then run boundaries)."""
     if len(u) <= 1:
         return u, counts
-    uniq, inverse = np.unique(u, axis=0, return_inverse=True)
-    merged: IntArray = np.bincount(inverse.reshape(-1), weights=counts, minlength=len(uniq)).astype(np.int64)
-    return uniq, merged
+    order = np.lexsort(u.T[::-1])
+    su = u[order]
+    starts = np.flatnonzero(np.concatenate(([True], np.any(su[1:] != su[:-1], axis=1))))
+    merged: IntArray = np.add.reduceat(counts[order], starts)
+    return su[starts], merged
+
+
+def _zone_surely_exceeds(case: Case, b: FloatArray, limit: int, sample: int = 20_000) -> bool:
+    """Whether a uniform sample of packages (fixed seed) puts |zone| above ``limit`` beyond doubt.
+
+    With k of n sampled packages in the zone, the zone's share is at least (k − 6·√(k(1 − k/n)))/n but for a
+    one-in-a-billion chance; when even that share of |Ω| exceeds ``limit``, counting the zone would only
+    confirm that it is too large, at the cost of building ``limit`` partial packages first.
+    """
+    rng = np.random.default_rng(0)
+    pk = np.stack([rng.integers(0, n, size=sample) for n in case.sizes], axis=1).astype(np.int64)
+    k = int(np.all(case.utilities(pk) >= b[None, :], axis=1).sum())
+    low = (k - 6.0 * np.sqrt(k * (1.0 - k / sample))) / sample
+    return bool(low > 0 and low * case.space_size > limit)
 
 
 # ---------------------------------------------------------------------------------------------------------

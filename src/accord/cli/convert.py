@@ -109,8 +109,10 @@ def import_geniusweb(
 
 
 def _report_export(kind: str, paths: list[Path], maps: dict[str, AffineMap], case: Case, json_out: bool) -> None:
-    reals = [i for i in case.issues if i.type == "real"]
-    grids = sorted({i.grid for i in reals if i.grid})
+    # real issues written as intervals come back on the importer's grid: say which grid gives the same options
+    domain_text = paths[0].read_text(encoding="utf-8") if paths else ""
+    written = 'type="real"' in domain_text or '"range"' in domain_text
+    grids = sorted({i.grid for i in case.issues if i.type == "real" and i.grid}) if written else []
     note = (f"real issues were analysed on {', '.join(map(str, grids))} points; import with --grid "
             f"{grids[0]} to get the same options back" if grids else "")
     if json_out:

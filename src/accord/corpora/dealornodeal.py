@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from accord.corpora import CorpusRecord, register
 from accord.errors import FormatError
@@ -73,11 +74,17 @@ def split_case(counts: tuple[int, ...], values: tuple[int, ...], partner_values:
     [10.0, 6.0]
     """
     issues = tuple(_issue(n, c) for n, c in zip(ITEMS, counts, strict=True))
-    mine = tuple(tuple(float(v * x) for x in range(c + 1)) for v, c in zip(values, counts, strict=True))
-    theirs = tuple(tuple(float(w * (c - x)) for x in range(c + 1)) for w, c in zip(partner_values, counts,
-                                                                                        strict=True))
-    return Case(name, issues, _PARTY_OBJECTS, (Preferences(mine), Preferences(theirs)), shared_scales=True,
-                source=source)
+    return Case(name, issues, _PARTY_OBJECTS,
+                (_preferences(tuple(counts), tuple(values), False), _preferences(tuple(counts), tuple(partner_values),
+                                                                                 True)),
+                shared_scales=True, source=source)
+
+
+@lru_cache(maxsize=4096)
+def _preferences(counts: tuple[int, ...], values: tuple[int, ...], partner: bool) -> Preferences:
+    """Points of one side: v·x for you, w·(c − x) for them (x = items you receive). Cached: lines repeat games."""
+    return Preferences(tuple(tuple(float(v * ((c - x) if partner else x)) for x in range(c + 1))
+                             for v, c in zip(values, counts, strict=True)))
 
 
 def _ints(text: str, what: str, file: str, line: int) -> tuple[int, ...]:

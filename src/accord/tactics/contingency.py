@@ -211,6 +211,7 @@ class Differences:
 
     Attributes
     ----------
+    event : str
     parties : tuple of str
         (payer, payee).
     beliefs, risk, time, capability : bool
@@ -223,6 +224,7 @@ class Differences:
         Each party's expectation of the event's measured value (when the event has values).
     """
 
+    event: str
     parties: tuple[str, str]
     beliefs: bool
     risk: bool
@@ -247,6 +249,8 @@ class Differences:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "event": self.event,
+            "parties": list(self.parties),
             "expectations": self.beliefs, "risk_attitudes": self.risk, "time_preferences": self.time,
             "capabilities": self.capability,
             "probabilities": {p: list(v) for p, v in self.probabilities.items()},
@@ -256,7 +260,8 @@ class Differences:
         }
 
 
-def _parties(case: Case, event: Event) -> tuple[str, str]:
+def payer_and_payee(case: Case, event: Event) -> tuple[str, str]:
+    """Who pays a positive contingent amount on ``event`` to whom (default: the case's first two parties)."""
     payer = event.payer or case.party_names[0]
     payee = event.payee or (case.party_names[1] if payer != case.party_names[1] else case.party_names[0])
     if payer == payee:
@@ -273,7 +278,7 @@ def differences(case: Case, event: Event) -> Differences:
     CaseError
         When the event gives no probabilities for the payer or the payee.
     """
-    pair = _parties(case, event)
+    pair = payer_and_payee(case, event)
     probs = {p: event.probabilities(p) for p in pair}
     risk = {p: case.party(p).risk_aversion for p in pair}
     rate = {p: case.party(p).discount_rate for p in pair}
@@ -285,7 +290,7 @@ def differences(case: Case, event: Event) -> Differences:
         v = np.asarray(event.values, dtype=float)
         ev = {p: float(np.asarray(probs[p]) @ v) for p in pair}
     return Differences(
-        pair,
+        event.name, pair,
         beliefs=bool(np.max(np.abs(pa - pb)) > 1e-9),
         risk=risk[pair[0]] != risk[pair[1]],
         time=rate[pair[0]] != rate[pair[1]] and event.resolves_in > 0,
@@ -674,7 +679,7 @@ def _no_value_reason(diff: Differences, prob: _Problem) -> str:
 
 
 def _design(case: Case, event: Event, base: Package | None) -> ContingentContract | NoValue:
-    payer, payee = _parties(case, event)
+    payer, payee = payer_and_payee(case, event)
     diff = differences(case, event)
     checks = check_conditions(event)
     low, high = event.cap_low, event.cap_high

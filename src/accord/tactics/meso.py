@@ -287,10 +287,11 @@ class Belief:
             raise RequestError("'hypotheses' must be a non-empty list", place="hypotheses")
         shapes = None
         if data.get("shapes") is not None:
-            shapes = [_option_values(case, k, data["shapes"].get(case.issues[k].name, None), "shapes")
-                      if isinstance(data["shapes"], Mapping) else None for k in range(case.n_issues)]
-            if any(s is None for s in shapes):
-                raise RequestError("'shapes' must give {option: value} for every issue", place="shapes")
+            # issues left out of the shapes are flat: the hypotheses give them no weight
+            if not isinstance(data["shapes"], Mapping):
+                raise RequestError("'shapes' must be {issue: {option: value}}", place="shapes")
+            shapes = [_option_values(case, k, data["shapes"].get(case.issues[k].name), "shapes")
+                      for k in range(case.n_issues)]
         names, probs, rows = [], [], []
         for h, spec in enumerate(hyps):
             where = f"hypotheses[{h}]"
@@ -803,6 +804,12 @@ def meso_set(
             case.labels(pkg), pkg, {p: float(util[j, i]) for i, p in enumerate(case.party_names)},
             float((util[j, a] - b) / span), cands[c][1], best_for.get(pkg, ()),
             float(u_s[j] @ belief.probabilities), float(belief.probabilities @ p_jh[:, j])))
+    c_idx = case.party_index(counterpart)
+    short = [j + 1 for j in range(len(offers)) if util[j, c_idx] < case.batnas[c_idx] - eps]
+    if short:
+        # an analyst's check with the true preferences (the proposer itself cannot see it)
+        notes.append(f"offer(s) {', '.join(map(str, short))} give {counterpart} less than its BATNA under the "
+                     "case's true preferences; a lower level may be needed")
     ua = util[:, a]
     k = len(offers)
     pairs = list(combinations(range(k), 2))
