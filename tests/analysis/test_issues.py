@@ -17,6 +17,7 @@ from accord.analysis.issues import (
     importance_shares,
     pair_kinds,
     pct,
+    rank_correlations,
     stakes,
 )
 from accord.errors import AccordError, RequestError
@@ -322,3 +323,27 @@ def test_unknown_issue_lookup() -> None:
         classify_issues(job_offer())["bonus"]
     with pytest.raises(RequestError, match="max_pairs"):
         classify_issues(job_offer(), max_pairs=-1)
+
+
+@settings(max_examples=200)
+@given(a=st.lists(st.integers(0, 5), min_size=1, max_size=12), data=st.data())
+def test_rank_correlations_match_scipy(a: list[int], data: st.DataObject) -> None:
+    from scipy import stats
+
+    b = data.draw(st.lists(st.integers(0, 5), min_size=len(a), max_size=len(a)))
+    rho, ken = rank_correlations(np.array(a, dtype=float), np.array(b, dtype=float))
+    if len(set(a)) < 2 or len(set(b)) < 2:
+        assert (rho, ken) == (None, None)
+        return
+    assert rho == pytest.approx(stats.spearmanr(a, b).statistic, abs=1e-12)
+    assert ken == pytest.approx(stats.kendalltau(a, b).statistic, abs=1e-12)
+
+
+def test_rank_correlations_large_issue_uses_scipy() -> None:
+    from scipy import stats
+
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, 50, 2500).astype(float), rng.integers(0, 50, 2500).astype(float)
+    rho, ken = rank_correlations(a, b)
+    assert rho == pytest.approx(stats.spearmanr(a, b).statistic)
+    assert ken == pytest.approx(stats.kendalltau(a, b).statistic)

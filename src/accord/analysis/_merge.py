@@ -117,8 +117,10 @@ def solve(
             cm = (mask[None, :, :] & step.keep_and[:, None, :]) | step.start_or[:, None, :]
             if step.close_word.size:
                 alive = ((mask[:, step.close_word] >> step.close_shift.astype(np.uint64)) & np.uint64(1))
-                gain = np.einsum("nc,ocp->onp", alive.astype(np.int64), step.close_gain)
-                cu = cu + gain
+                # (N, closing) @ (closing, classes·parties) in float64 (BLAS; exact below 2**53)
+                g = step.close_gain.transpose(1, 0, 2).reshape(step.close_gain.shape[1], -1).astype(np.float64)
+                gain = np.rint(alive.astype(np.float64) @ g).astype(np.int64).reshape(n, o, p)
+                cu = cu + gain.transpose(1, 0, 2)
             cmask = cm.reshape(-1, w)
         else:
             cmask = np.zeros((n * o, 0), dtype=np.uint64)
@@ -207,8 +209,9 @@ def _upper_bound(problem: Problem, level: int, u: IntArray, mask: NDArray[np.uin
     ub = u + problem.rest_max[level][None, :]
     words, shifts, pts = problem.open_pos[level]
     if words.size:
-        alive = ((mask[:, words] >> shifts.astype(np.uint64)) & np.uint64(1)).astype(np.int64)
-        ub = ub + alive @ pts
+        alive = ((mask[:, words] >> shifts.astype(np.uint64)) & np.uint64(1)).astype(np.float64)
+        # float64 matrix product (BLAS) is exact here: 0/1 times grid points, sums far below 2**53
+        ub = ub + np.rint(alive @ pts.astype(np.float64)).astype(np.int64)
     out: IntArray = np.minimum(ub, problem.cap[None, :])
     return out
 

@@ -150,16 +150,50 @@ def issue_joint_values(case: Case, k: int, parties: tuple[int, ...] | None = Non
     return out
 
 
-def _rank_correlations(a: FloatArray, b: FloatArray) -> tuple[float | None, float | None]:
-    """Spearman ρ and Kendall τ-b of two parties' option scores (None when either is constant)."""
+def _average_ranks(a: FloatArray) -> FloatArray:
+    """1-based ranks, ties sharing their average rank (as ``scipy.stats.rankdata``)."""
+    _, inverse, counts = np.unique(a, return_inverse=True, return_counts=True)
+    ends = np.cumsum(counts)
+    out: FloatArray = ((ends - counts + 1 + ends) / 2.0)[inverse.reshape(-1)]
+    return out
+
+
+#: Above this many options Kendall's τ is left to scipy's O(n log n) routine.
+_KENDALL_DIRECT = 2000
+
+
+def rank_correlations(a: FloatArray, b: FloatArray) -> tuple[float | None, float | None]:
+    """Spearman ρ and Kendall τ-b of two parties' option scores (None when either is constant).
+
+    Computed with numpy (the same definitions as ``scipy.stats.spearmanr`` and ``kendalltau``, against which
+    the tests check them): importing ``scipy.stats`` costs more than a second, which ``accord analyze``
+    should not pay. Issues with more than 2000 options use scipy's routine.
+
+    Examples
+    --------
+    >>> rank_correlations(np.array([0.0, 1.0, 2.0]), np.array([2.0, 1.0, 0.0]))
+    (-1.0, -1.0)
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
     if a.size < 2 or np.ptp(a) == 0 or np.ptp(b) == 0:
         return None, None
-    from scipy import stats
+    ra, rb = _average_ranks(a), _average_ranks(b)
+    ra, rb = ra - ra.mean(), rb - rb.mean()
+    rho = float(np.clip((ra @ rb) / np.sqrt((ra @ ra) * (rb @ rb)), -1.0, 1.0))
+    if a.size > _KENDALL_DIRECT:
+        from scipy import stats
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        rho = float(stats.spearmanr(a, b).statistic)
-        ken = float(stats.kendalltau(a, b).statistic)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ken = float(stats.kendalltau(a, b).statistic)
+    else:
+        sa = np.sign(a[:, None] - a[None, :])
+        sb = np.sign(b[:, None] - b[None, :])
+        n0 = a.size * (a.size - 1) / 2
+        ties_a = float(np.sum(sa == 0) - a.size) / 2
+        ties_b = float(np.sum(sb == 0) - b.size) / 2
+        ken = float(np.clip(float(np.sum(sa * sb)) / 2 / np.sqrt((n0 - ties_a) * (n0 - ties_b)), -1.0, 1.0))
     return (rho if np.isfinite(rho) else None), (ken if np.isfinite(ken) else None)
 
 
@@ -487,7 +521,7 @@ def _pair_kind(case: Case, k: int, i: int, j: int, tau: float, r: FloatArray, pi
     equal = _le(gap, limit)
     spread = float(np.ptp(sums))
     complementary = _le(spread, spread_limit)
-    rho, ken = _rank_correlations(s[0], s[1])
+    rho, ken = rank_correlations(s[0], s[1])
     best = (_opts(issue.options, masks[0]), _opts(issue.options, masks[1]))
     common_best = _opts(issue.options, common)
     kind: Kind

@@ -194,16 +194,21 @@ def _print_batch(batch: BatchEvaluation, table: AgreementTable, report: str | No
     t.add_column("level")
     for p in names:
         t.add_column(p, justify="right")
-    t.add_column("Pareto-optimal")
-    t.add_column(f"value left ({scale})", justify="right")
+    t.add_column("Pareto")
+    # two parties: each side's share of the value left; more: the joint gain only (per party in --json/--per-row)
+    if len(names) == 2:
+        t.add_column(f"value left ({scale})", justify="right")
+    else:
+        t.add_column(f"value left, joint ({scale})", justify="right")
     t.add_column("lose-lose")
     limit = 50
     for r in range(min(len(batch), limit)):
         level = int(res.levels[r])
+        left = (", ".join(f"{p} {_num(float(v), scale, signed=True)}"
+                          for p, v in zip(names, res.value_left[r], strict=True))
+                if len(names) == 2 else _num(float(res.joint_gain[r]), scale, signed=True))
         t.add_row(batch.ids[r], f"{level} {LEVEL_NAMES[level]}", *[_num(float(x)) for x in res.utilities[r]],
-                  "yes" if res.pareto_optimal[r] else "no",
-                  ", ".join(f"{p} {_num(float(v), scale, signed=True)}" for p, v in zip(names, res.value_left[r],
-                                                                                     strict=True)),
+                  "yes" if res.pareto_optimal[r] else "no", left,
                   ", ".join(ci.issue for ci, m in zip(batch.compatible, batch.missed[r], strict=True) if m))
     out.print(t)
     if len(batch) > limit:

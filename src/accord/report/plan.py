@@ -723,15 +723,20 @@ def plan_figures(plan: Plan) -> dict[str, go.Figure]:
         for who, color in ((me, "#1f77b4"), (them, "#ff7f0e")):
             fig.add_trace(go.Scatter(name=f"P({who})", x=list(c.outcomes), y=list(c.differences.probabilities[who]),
                                      mode="lines+markers", yaxis="y2", line={"color": color}))
-        fixed = sign * c.fixed
         fig.update_layout(template="plotly_white", height=380,
-                          title=f"Contingent term on {c.event} (fixed part: you receive {fixed:,.2f} {c.unit} at "
-                                "signing)",
+                          title=f"Contingent term on {c.event} ({_fixed_text(c, me)})",
                           yaxis={"title": c.unit}, yaxis2={"title": "probability", "overlaying": "y", "side": "right",
                                                            "range": [0, 1], "tickformat": ".0%"},
                           margin={"l": 60, "r": 60, "t": 60, "b": 50})
         figs[f"contingency:{c.event}"] = fig
     return figs
+
+
+def _fixed_text(c: ContingentContract, me: str) -> str:
+    mine = -c.fixed if c.payer == me else c.fixed
+    if mine == 0:
+        return "no fixed part"
+    return f"fixed part at signing: you {'receive' if mine > 0 else 'pay'} {abs(mine):,.2f} {c.unit}"
 
 
 def _png(fig: Figure) -> str:
@@ -790,7 +795,7 @@ def plan_pngs(plan: Plan) -> dict[str, str]:
             ax2.plot(list(c.outcomes), c.differences.probabilities[who], "o-", color=color, label=f"P({who})")
         ax2.set_ylim(0, 1)
         ax2.set_ylabel("probability")
-        ax.set_title(f"Contingent term on {c.event} (fixed: you receive {sign * c.fixed:,.2f} {c.unit})", fontsize=9)
+        ax.set_title(f"Contingent term on {c.event} ({_fixed_text(c, me)})", fontsize=9)
         ax2.legend(fontsize=8, loc="upper left")
         out[f"contingency:{c.event}"] = _png(fig)
     return out
