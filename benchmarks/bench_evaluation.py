@@ -55,7 +55,8 @@ def bench_corpus(path: Path) -> None:
 
 
 def _class_case(kind: str, seed: int = 0) -> object:
-    """A two-party case with 8 issues × 10 options (10^8 packages) of mixed kinds."""
+    """A two-party case with 8 issues × 10 options (10^8 packages): classroom integer points with mixed issue
+    kinds, real-valued opposed points, or near-zero-sum points (a frontier of thousands of points)."""
     from accord.model import Case
 
     rng = np.random.default_rng(seed)
@@ -72,9 +73,13 @@ def _class_case(kind: str, seed: int = 0) -> object:
             else:
                 a[name] = np.round(wa * base).tolist()
                 b[name] = np.round(wb * base[::-1]).tolist()
-        else:  # real-valued, opposed and noisy: a much larger frontier
+        elif kind == "real":  # real-valued, opposed and noisy
             a[name] = (rng.random() * 100 * base + rng.random(10)).tolist()
             b[name] = (rng.random() * 100 * base[::-1] + rng.random(10)).tolist()
+        else:  # near-zero-sum: what one gains the other nearly loses, so the frontier is very large
+            x = rng.random(10) * rng.uniform(20, 100)
+            a[name] = x.tolist()
+            b[name] = (x.max() - x + rng.random(10) * 0.2).tolist()
     return Case.from_tables(f"10^8 packages ({kind} points)", issues, {"A": a, "B": b},
                             batnas={"A": 150, "B": 150}, shared_scales=True)
 
@@ -85,7 +90,7 @@ def bench_batch() -> None:
     from accord.analysis.pyramid import evaluate, reference_for
     from accord.model import Case
 
-    for kind in ("integer", "real"):
+    for kind in ("integer", "real", "near-zero-sum"):
         case = _class_case(kind)
         assert isinstance(case, Case)
         rng = np.random.default_rng(1)

@@ -7,7 +7,7 @@ import pytest
 
 from accord.analysis.batch import compatible_issues, evaluate_batch
 from accord.analysis.pyramid import evaluate
-from accord.errors import FormatError, RequestError
+from accord.errors import RequestError
 from accord.io.agreements import parse_agreements
 from accord.model import Case
 
@@ -109,49 +109,6 @@ def test_compatible_issues_with_ties_and_indifference() -> None:
     comp = {c.issue: c.labels for c in compatible_issues(case)}
     # a: argmax {x, y} ∩ {y, z} = {y}; b: A indifferent, so B's best p is best for both; c: opposed
     assert comp == {"a": ("y",), "b": ("p",)}
-
-
-def test_csv_forms() -> None:
-    case = _case()
-    # semicolons, an id column named "id" that is not first, numbered rows when no id column
-    t = parse_agreements("price;ID;delivery;warranty\nmid;x1;fast;long\n", case)
-    assert t.ids == ("x1",) and t.id_column == "ID"
-    t = parse_agreements("price,delivery,warranty\n\nmid,fast,long\n", case)
-    assert t.ids == ("row 3",) and t.id_column is None
-
-
-@pytest.mark.parametrize(
-    ("text", "place", "message"),
-    [
-        ("pair,price,delivery,colour\nA,mid,fast,red\n", "row 1 (header)", "unknown issue column 'colour'"),
-        ("pair,price,delivery\nA,mid,fast\n", "row 1 (header)", "no column for issue(s) warranty"),
-        ("pair,price,price,delivery,warranty\n", "row 1 (header)", "column 'price' appears twice"),
-        ("pair,price,delivery,warranty\nA,cheap,fast,long\n", "row 2",
-         "issue 'price' has no option 'cheap'; expected one of: low, mid, high"),
-        ("pair,price,delivery,warranty\nA,mid,,long\n", "row 2", "empty cell for issue 'delivery'"),
-        ("pair,price,delivery,warranty\nA,mid,fast\n", "row 2", "is missing cells: 3 cells for 4 columns"),
-        ("", None, "is empty"),
-    ],
-)
-def test_bad_tables(text: str, place: str | None, message: str) -> None:
-    with pytest.raises(FormatError) as err:
-        parse_agreements(text, _case(), file="class.csv")
-    text_err = str(err.value)
-    assert "\n" not in text_err and message in text_err and text_err.startswith("class.csv")
-    if place:
-        assert err.value.place == place
-
-
-def test_bad_rows_are_counted_and_skippable() -> None:
-    text = CSV + "I,mid,fast,forever\nJ,,fast,long\n"
-    with pytest.raises(FormatError) as err:
-        parse_agreements(text, _case(), file="class.csv")
-    assert err.value.place == "row 10"
-    assert "1 more bad row(s): 11" in str(err.value) and "--skip-bad" in str(err.value)
-    t = parse_agreements(text, _case(), file="class.csv", skip_bad=True)
-    assert len(t.ids) == 8 and [b.row for b in t.bad] == [10, 11]
-    with pytest.raises(FormatError, match="every row is bad"):
-        parse_agreements("pair,price,delivery,warranty\nI,mid,fast,forever\n", _case(), skip_bad=True)
 
 
 def test_bad_arrays() -> None:

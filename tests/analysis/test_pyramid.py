@@ -338,6 +338,13 @@ def test_restricted_frontier_fallback_gives_the_same_answer(monkeypatch: pytest.
     assert part.improvement_count == full.improvement_count and part.nash_optimal is None
 
 
+def test_reference_of_another_case_is_refused() -> None:
+    case = _class_case()
+    other = case.with_batnas({"buyer": 0})
+    with pytest.raises(RequestError, match="reference was built for another case"):
+        evaluate(case, (0, 0, 0), reference=reference_for(other))
+
+
 def test_given_frontier_is_used() -> None:
     case = _class_case()
     front = pareto_frontier(case)

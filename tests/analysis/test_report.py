@@ -63,6 +63,7 @@ def test_to_dict_is_json_with_issue_ids_and_zopa() -> None:
     assert salary["stakes"] == {"candidate": 2000.0, "employer": 2000.0}
     assert salary["joint_values"] == {"90k": 2000.0, "95k": 2000.0, "100k": 2000.0}
     assert salary["rank_correlation"]["spearman"] == pytest.approx(-1.0)
+    assert salary["tau"] == 0.1 and salary["importance_limit"] == pytest.approx(200)
     assert back["zopa_empty"] is False
     assert back["frontier"]["size"] == back["frontier"]["points_shown"] == len(back["frontier"]["points"])
     assert set(back["bargaining"]["solutions"]) >= {"nash", "kalai_smorodinsky", "egalitarian", "utilitarian"}

@@ -117,6 +117,12 @@ class Step:
         Where the bits of the terms decided at this step sit in the parent's mask.
     close_gain : IntArray, shape (classes, closing terms, parties)
         Points a closing term adds when it was alive and class c meets its last condition.
+    carry_word, carry_shift : IntArray
+        Where the bits of the terms open both before and after this step sit in the parent's mask.
+    carry_pos : ndarray of float64, shape (carried terms, classes · parties)
+        The positive points of each carried term if class c keeps it alive (for the bound on completions).
+    start_pos : IntArray, shape (classes, parties)
+        The positive points of the terms that class c starts alive.
     """
 
     issue: int
@@ -129,6 +135,10 @@ class Step:
     close_word: IntArray
     close_shift: IntArray
     close_gain: IntArray
+    carry_word: IntArray
+    carry_shift: IntArray
+    carry_pos: FloatArray
+    start_pos: IntArray
 
     @property
     def classes(self) -> int:
@@ -145,8 +155,8 @@ class Problem:
     constant: IntArray
     cap: IntArray
     capped: BoolArray
-    rest_max: IntArray  # (steps + 1, parties): most points still to come after step k (additive + terms)
-    open_pos: tuple[tuple[IntArray, IntArray, IntArray], ...]  # per level: (word, shift, positive points)
+    rest_max: IntArray  # (levels, parties): most points the remaining issues and unstarted terms can add
+    open_max: IntArray  # (levels, parties): positive points of all terms open at a level
     n_terms: int
     space: int
 
@@ -249,27 +259,38 @@ def compile_case(
             else:
                 keep_and[m[:, col], w] |= bit
         close_gain = (np.stack(gains, axis=1) if gains else np.zeros((n_cls, 0, n_parties), dtype=np.int64))
+        carry_w: list[int] = []
+        carry_sh: list[int] = []
+        carry: list[FloatArray] = []
+        start_pos = np.zeros((n_cls, n_parties), dtype=np.int64)
+        col_of = {j: col for col, j in enumerate(here)}
+        for j, (a, b) in enumerate(spans):
+            pos_j = np.maximum(terms[j].points, 0)
+            if a < s < b:  # open before and after: alive afterwards if alive before and kept by the class
+                kept = m[:, col_of[j]] if j in col_of else np.ones(n_cls, dtype=bool)
+                carry_w.append(bit_of[j][0])
+                carry_sh.append(bit_of[j][1])
+                carry.append((kept[:, None] * pos_j[None, :]).reshape(-1).astype(np.float64))
+            elif a == s:
+                start_pos += m[:, col_of[j]][:, None] * pos_j[None, :]
+        carry_pos = np.stack(carry) if carry else np.zeros((0, n_cls * n_parties))
         steps.append(Step(k, members, start, add, tuple(int(c) for c in counts), keep_and, start_or,
                           np.array(close_w, dtype=np.int64), np.array(close_sh, dtype=np.int64),
-                          close_gain.astype(np.int64)))
+                          close_gain.astype(np.int64), np.array(carry_w, dtype=np.int64),
+                          np.array(carry_sh, dtype=np.int64), carry_pos, start_pos))
 
     n_steps = len(steps)
     pos_pts = [np.maximum(t.points, 0) for t in terms]
     rest_max = np.zeros((n_steps + 1, n_parties), dtype=np.int64)
     for s in range(n_steps - 1, -1, -1):
         rest_max[s] = rest_max[s + 1] + steps[s].add.max(axis=0)
-    open_pos = []
+    open_max = np.zeros((n_steps + 1, n_parties), dtype=np.int64)
     for level in range(n_steps + 1):  # level = number of steps done
-        ws, shs, pts = [], [], []
         for j, (a, b) in enumerate(spans):
             if a < level <= b:
-                ws.append(bit_of[j][0])
-                shs.append(bit_of[j][1])
-                pts.append(pos_pts[j])
+                open_max[level] += pos_pts[j]
             elif a >= level:
                 rest_max[level] += pos_pts[j]
-        open_pos.append((np.array(ws, dtype=np.int64), np.array(shs, dtype=np.int64),
-                         np.array(pts, dtype=np.int64).reshape(-1, n_parties)))
     caps = np.full(n_parties, NO_CAP, dtype=np.int64)
     capped = np.zeros(n_parties, dtype=bool)
     for i, prefs in enumerate(case.preferences):
@@ -277,8 +298,7 @@ def compile_case(
             caps[i] = np.int64(np.rint(prefs.cap / grid.quantum[i]))
             capped[i] = True
     space = math.prod(len(a) for a in allowed_sets)
-    return Problem(tuple(steps), n_parties, words, constant, caps, capped, rest_max, tuple(open_pos),
-                   len(terms), space)
+    return Problem(tuple(steps), n_parties, words, constant, caps, capped, rest_max, open_max, len(terms), space)
 
 
 def _order(n_issues: int, terms: list[_Term], allowed: list[frozenset[int]]) -> list[int]:

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.analysis._compile import Problem
+from accord.analysis._compile import Problem, Step
 from accord.analysis._skyline import exists_dominator, first_of_runs, lexsort_desc, run_ids, undominated_sorted
 from accord.errors import TooLargeError
 
@@ -124,15 +124,22 @@ def solve(
             cmask = cm.reshape(-1, w)
         else:
             cmask = np.zeros((n * o, 0), dtype=np.uint64)
+        level = s + 1
+        use_inc = incumbents is not None and incumbents.shape[0] > 0 and level < n_steps
+        ok = None
+        if thresholds is not None or use_inc:
+            ub = _upper_bound(problem, step, level, mask, cu).reshape(-1, p)
+            ok = np.ones(ub.shape[0], dtype=bool)
+            if thresholds is not None:
+                ok &= np.all(ub >= thresholds[None, :], axis=1)
+            if use_inc:
+                assert incumbents is not None
+                ok[ok] = ~_beaten(incumbents, ub[ok])
         cu2 = cu.reshape(-1, p)
         parent = np.tile(np.arange(n, dtype=np.int64), o)
         cls = np.repeat(np.arange(o, dtype=np.int64), n)
-        level = s + 1
-        if thresholds is not None:
-            ub = _upper_bound(problem, level, cu2, cmask)
-            ok = np.all(ub >= thresholds[None, :], axis=1)
-            if not ok.all():
-                cu2, cmask, parent, cls = cu2[ok], cmask[ok], parent[ok], cls[ok]
+        if ok is not None and not ok.all():
+            cu2, cmask, parent, cls = cu2[ok], cmask[ok], parent[ok], cls[ok]
         mult = np.asarray(step.mult, dtype=object if big else np.int64)
         ccnt = cnt[parent] * mult[cls]
         theta = _cap_zone(problem, level)
@@ -150,11 +157,6 @@ def solve(
             fast_only = False
             order, first, keep_group, seg_sorted = _reduce_general(cu2, cmask, theta if unsafe else None,
                                                                    problem.capped)
-        if incumbents is not None and incumbents.shape[0] and level < n_steps:
-            heads = order[first]
-            live = np.flatnonzero(keep_group)
-            ub = _upper_bound(problem, level, cu2[heads[live]], cmask[heads[live]])
-            keep_group[live[_beaten(incumbents, ub)]] = False
         u, mask, cnt, lv = _collect(cu2, cmask, ccnt, parent, cls, order, first, keep_group)
         del seg_sorted
         levels.append(lv)
@@ -204,15 +206,21 @@ def solve(
     return Outcome(points, tuple(int(c) for c in counts), tuple(levels), final, method, peak)
 
 
-def _upper_bound(problem: Problem, level: int, u: IntArray, mask: NDArray[np.uint64]) -> IntArray:
-    """Most points any completion of each state can reach (capped)."""
-    ub = u + problem.rest_max[level][None, :]
-    words, shifts, pts = problem.open_pos[level]
-    if words.size:
-        alive = ((mask[:, words] >> shifts.astype(np.uint64)) & np.uint64(1)).astype(np.float64)
-        # float64 matrix product (BLAS) is exact here: 0/1 times grid points, sums far below 2**53
-        ub = ub + np.rint(alive @ pts.astype(np.float64)).astype(np.int64)
-    out: IntArray = np.minimum(ub, problem.cap[None, :])
+def _upper_bound(problem: Problem, step: Step, level: int, mask: NDArray[np.uint64], cu: IntArray) -> IntArray:
+    """Most points any completion of each candidate can reach, capped; shape (classes, states, parties).
+
+    The bound is the candidate's points, plus the most every remaining issue and every unstarted term can
+    add, plus the positive points of the open terms still alive: those the class starts alive, and those the
+    parent had alive and the class keeps (a 0/1 matrix product on the parents, not a pass per candidate).
+    """
+    o, n, p = cu.shape
+    ub = cu + problem.rest_max[level][None, None, :] + step.start_pos[:, None, :]
+    if step.carry_word.size:
+        alive = ((mask[:, step.carry_word] >> step.carry_shift.astype(np.uint64)) & np.uint64(1))
+        # exact in float64: 0/1 times grid points, sums far below 2**53
+        extra = np.rint(alive.astype(np.float64) @ step.carry_pos).astype(np.int64).reshape(n, o, p)
+        ub = ub + extra.transpose(1, 0, 2)
+    out: IntArray = np.minimum(ub, problem.cap[None, None, :])
     return out
 
 
@@ -221,6 +229,19 @@ def _beaten(incumbents: IntArray, ub: IntArray) -> BoolArray:
     n, p = ub.shape
     if n == 0:
         return np.zeros(0, dtype=bool)
+    if p == 2:
+        # incumbents by first coordinate descending; best second coordinate among those ≥ a query's first
+        inc = incumbents[np.argsort(-incumbents[:, 0], kind="stable")]
+        best2 = np.maximum.accumulate(inc[:, 1])
+        neg1 = -inc[:, 0]
+
+        def reach(x1: IntArray, x2: IntArray) -> BoolArray:
+            k = np.searchsorted(neg1, -x1, side="right")  # incumbents with first coordinate ≥ x1
+            ok: BoolArray = (k > 0) & (best2[np.maximum(k - 1, 0)] >= x2)
+            return ok
+
+        out2: BoolArray = reach(ub[:, 0] + 1, ub[:, 1]) | reach(ub[:, 0], ub[:, 1] + 1)
+        return out2
     queries = np.repeat(ub, p, axis=0)
     queries[np.arange(n * p), np.tile(np.arange(p), n)] += 1
     hit = exists_dominator(incumbents, queries)
@@ -230,9 +251,7 @@ def _beaten(incumbents: IntArray, ub: IntArray) -> BoolArray:
 
 def _cap_zone(problem: Problem, level: int) -> IntArray:
     """Per party, the smallest partial points from which some completion might reach the cap."""
-    words, _, pts = problem.open_pos[level]
-    rest = problem.rest_max[level] + (pts.sum(axis=0) if words.size else 0)
-    out: IntArray = problem.cap - rest
+    out: IntArray = problem.cap - problem.rest_max[level] - problem.open_max[level]
     return out
 
 

@@ -158,8 +158,8 @@ def _average_ranks(a: FloatArray) -> FloatArray:
     return out
 
 
-#: Above this many options Kendall's τ is left to scipy's O(n log n) routine.
-_KENDALL_DIRECT = 2000
+#: Above this many options Kendall's τ is left to scipy's O(n log n) routine (the direct way needs n² memory).
+_KENDALL_DIRECT = 1000
 
 
 def rank_correlations(a: FloatArray, b: FloatArray) -> tuple[float | None, float | None]:
@@ -167,7 +167,7 @@ def rank_correlations(a: FloatArray, b: FloatArray) -> tuple[float | None, float
 
     Computed with numpy (the same definitions as ``scipy.stats.spearmanr`` and ``kendalltau``, against which
     the tests check them): importing ``scipy.stats`` costs more than a second, which ``accord analyze``
-    should not pay. Issues with more than 2000 options use scipy's routine.
+    should not pay. Issues with more than 1000 options use scipy's routine.
 
     Examples
     --------
@@ -306,6 +306,8 @@ class IssueKind:
         The evidence for every pair of parties.
     why : str
         The reason, written from the numbers.
+    tau : float
+        The tolerance τ the label used.
     """
 
     name: str
@@ -320,6 +322,7 @@ class IssueKind:
     joint_varies: bool
     pairs: tuple[PairKind, ...]
     why: str
+    tau: float = DEFAULT_TAU
 
     @property
     def opposed(self) -> bool:
@@ -346,6 +349,7 @@ class IssueKind:
             "joint_scale": self.joint_scale,
             "joint_spread": self.joint_spread,
             "joint_value_varies": self.joint_varies,
+            "tau": self.tau,
         }
         if len(self.pairs) == 1:
             # Two parties: the pair's evidence is the issue's evidence; flatten it for easy reading.
@@ -755,7 +759,7 @@ def classify_issues(
             {case.party_names[i]: float(pi[i, k]) for i in range(n)},
             {case.party_names[i]: _opts(issue.options, best_masks(case.scores[k][[i]])[0]) for i in range(n)},
             tuple(float(x) for x in joint), "points" if case.shared_scales else "normalised scores e",
-            spread, _gt(spread, limit), pairs, _issue_why(issue.name, kind, pairs),
+            spread, _gt(spread, limit), pairs, _issue_why(issue.name, kind, pairs), tau,
         ))
     from accord.analysis.bargaining import compromise_package
 

@@ -863,7 +863,7 @@ def evaluate(
     Raises
     ------
     RequestError
-        Unknown issue or option, or an issue without an option.
+        Unknown issue or option, an issue without an option, or a ``reference`` built for another case.
     TooLargeError
         When not even the part of the frontier that dominates the agreement can be computed.
 
@@ -897,6 +897,9 @@ def evaluate(
     """
     pkg = as_package(case, agreement)
     u = case.utilities(np.asarray([pkg], dtype=np.int64))
+    if reference is not None and reference.case is not case and not _same_game(reference.case, case):
+        raise RequestError("the pyramid reference was built for another case (other issues, parties, "
+                           "preferences or BATNAs); build it with reference_for(case)")
     if reference is None:
         if frontier is not None:
             reference = reference_for(case, frontier=frontier)
@@ -908,6 +911,12 @@ def evaluate(
                 reference = _reference(case, restricted, complete=False)
     res = assess(reference, u)
     return _evaluation(reference, pkg, res, cap)
+
+
+def _same_game(a: Case, b: Case) -> bool:
+    """Whether two cases have the same issues, parties, preferences, BATNAs and scales (names may differ)."""
+    return (a.issues == b.issues and a.party_names == b.party_names and a.preferences == b.preferences
+            and a.shared_scales == b.shared_scales and bool(np.array_equal(a.batnas, b.batnas)))
 
 
 def _evaluation(ref: PyramidReference, pkg: Package, res: Assessment, cap: int) -> Evaluation:
