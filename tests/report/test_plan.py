@@ -107,7 +107,7 @@ def test_questions_and_what_to_reveal(licence: Case, vendor_plan: Plan) -> None:
 def test_differences_name_risk_and_time(vendor_plan: Plan) -> None:
     text = " ".join(vendor_plan.differences)
     assert "vendor is the more risk-averse side" in text
-    assert "licensee is more patient" in text
+    assert "licensee is more patient: on time alone, later payments should go to licensee" in text
     assert "expected value 101,000 vs 55,500" in text
 
 

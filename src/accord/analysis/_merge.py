@@ -53,9 +53,9 @@ BoolArray = NDArray[np.bool_]
 Progress = Callable[[int, int, int], None]
 
 #: Default bound on the states kept after one step (each costs a few dozen bytes plus back-pointers).
-DEFAULT_LIMIT = 3_000_000
-#: Bound on the candidates formed in one step (states × option classes).
-CANDIDATE_LIMIT = 40_000_000
+DEFAULT_LIMIT = 2_000_000
+#: Bound on the candidates formed in one step (states × option classes): about 100 bytes each at the peak.
+CANDIDATE_LIMIT = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ def solve(
     *,
     thresholds: IntArray | None = None,
     incumbents: IntArray | None = None,
+    prune: Callable[[int, IntArray], BoolArray] | None = None,
     limit: int = DEFAULT_LIMIT,
     progress: Progress | None = None,
 ) -> Outcome:
@@ -92,7 +93,8 @@ def solve(
 
     ``incumbents`` (grid utilities of known packages) enable branch and bound: a state whose capped upper
     bound some incumbent strictly dominates (≥ everywhere, ≠) has no completion on the frontier, nor one that
-    ties a frontier point.
+    ties a frontier point. ``prune(level, candidates)`` may drop more candidates (True = keep); the single-package
+    questions use it for their objective bounds.
     """
     p = problem.parties
     w = problem.words
@@ -136,6 +138,9 @@ def solve(
                 assert incumbents is not None
                 ok[ok] = ~_beaten(incumbents, ub[ok])
         cu2 = cu.reshape(-1, p)
+        if prune is not None:
+            keep = prune(level, cu2)
+            ok = keep if ok is None else ok & keep
         parent = np.tile(np.arange(n, dtype=np.int64), o)
         cls = np.repeat(np.arange(o, dtype=np.int64), n)
         if ok is not None and not ok.all():
@@ -204,6 +209,16 @@ def solve(
     else:
         method = f"issue-by-issue merge ({p}-party divide-and-conquer skyline)"
     return Outcome(points, tuple(int(c) for c in counts), tuple(levels), final, method, peak)
+
+
+def select(outcome: Outcome, points: IntArray) -> Outcome:
+    """The same outcome restricted to some frontier points (to list only their packages)."""
+    fin = outcome.final
+    lo, hi = fin.start[points], fin.start[points + 1]
+    take = _ranges(lo, hi)
+    final = Level(np.r_[0, np.cumsum(hi - lo)].astype(np.int64), fin.parent[take], fin.cls[take])
+    return Outcome(outcome.points[points], tuple(outcome.counts[int(j)] for j in points), outcome.levels, final,
+                   outcome.method, outcome.states)
 
 
 def _upper_bound(problem: Problem, step: Step, level: int, mask: NDArray[np.uint64], cu: IntArray) -> IntArray:

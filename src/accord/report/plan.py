@@ -405,6 +405,9 @@ def build_plan(case: Case, party: str, *, counterpart: str | None = None) -> Pla
     partial = _Partial(case, view, an, party, counterpart, reservation, best, target, target_pkg, trades,
                        contracts, diffs, reneg, acceptable, zone, total)
     notes = [f"computed from {basis}", *an.notes]
+    if diffs:
+        notes.append("for events, the other side's probabilities, risk attitude and discount rate are the ones the "
+                     "case file states: treat them as your estimate and test them with the questions above")
     return Plan(
         case, party, counterpart, basis, view, an, reservation, best, target, target_pkg, target_gain, opening,
         opening_note, trades, trades_note, contracts, cnotes, diffs, reneg, acceptable, zone, total,
@@ -464,8 +467,8 @@ def _suggestions(p: _Partial) -> tuple[str, ...]:
             out.append(f"{k.name} is compatible: you both want {both or 'the same option'}. Make sure the deal has it "
                        "(anything else is lose-lose) and do not 'concede' it as if it were a favour.")
         elif len(k.options) == 2:
-            out.append(f"{k.name} has only two options ({' / '.join(k.options)}): add intermediate options so a "
-                       "trade can meet in between.")
+            out.append(f"{k.name} has only two options ({' / '.join(k.options)}): consider intermediate options "
+                       "(partial, conditional or time-limited) so a trade can meet in between.")
     if p.contracts:
         out.append(f"Add a contingent term on {', '.join(sorted({c.event for c in p.contracts}))}: your "
                    "different forecasts, risk attitudes or time preferences make one worth more to both sides "
@@ -512,13 +515,13 @@ def _differences(p: _Partial) -> tuple[str, ...]:
     if me.discount_rate != them.discount_rate:
         patient = p.party if me.discount_rate < them.discount_rate else p.other
         out.append(f"Time: your discount rate {me.discount_rate:.0%}/year vs theirs {them.discount_rate:.0%} — "
-                   f"{patient} is more patient, so later payments should go to {patient} and earlier ones to the "
-                   "other side.")
+                   f"{patient} is more patient: on time alone, later payments should go to {patient} and earlier "
+                   "ones to the other side.")
     else:
         out.append(f"Time: the same discount rate ({me.discount_rate:.0%}/year) on both sides as far as the case "
                    "says.")
     for d in p.diffs:
-        if d.capability:
+        if d.capability and set(d.parties) == {p.party, p.other}:
             out.append("Capabilities: " + "; ".join(
                 f"{who} stands to receive {', '.join(fmt(x) for x in d.exposure[who])} across the outcomes anyway"
                 for who in d.parties) + " — the side that can carry the swing should carry it.")
@@ -556,6 +559,8 @@ def _questions(p: _Partial) -> tuple[str, ...]:
     out.append(f"Is {top_theirs} really your most important issue, or is there something we have not put on the "
                "table yet?")
     for d in p.diffs:
+        if set(d.parties) != {p.party, p.other}:
+            continue
         ev = p.case.event(d.event)
         out.append(f"What do you expect for {ev.name} ({' / '.join(ev.outcomes)}), and how sure are you?")
         out.append(f"How would a bad outcome on {ev.name} affect you? Would you rather fix the amount or share the "
@@ -644,7 +649,6 @@ def _sections(plan: Plan) -> tuple[Section, ...]:
     else:
         offers.append(Block("callout", text=plan.trades_note))
     for c in plan.contracts:
-        you_pay = c.payer == me
         w = c.worst_case[me]
         offers.append(Block("bullets", text=f"Contingency proposal on {c.event} ({c.unit}): it creates "
                             f"{c.value_created:,.2f} {c.unit} of value (today's money), split equally.",
@@ -652,9 +656,10 @@ def _sections(plan: Plan) -> tuple[Section, ...]:
                                    f"You gain {c.gain_money[me]:+,.2f} {c.unit} ({c.gain_points[me]:+,.2f} points) "
                                    f"as a certainty equivalent under your beliefs; {them} gains "
                                    f"{c.gain_money[them]:+,.2f} {c.unit} under theirs.",
-                                   f"Your worst case: {w.outcome} (you think p = {w.probability:.0%}), where you "
-                                   f"{'pay' if w.payment < 0 else 'receive'} {abs(w.payment):,.2f} {c.unit}"
-                                   + (" — you are the payer" if you_pay else "") + ".")))
+                                   f"Your worst outcome is {w.outcome} (p = {w.probability:.0%} by your beliefs): "
+                                   f"the term {'pays you' if w.payment >= 0 else 'costs you'} {abs(w.payment):,.2f} "
+                                   f"{c.unit} net there, leaving you {w.position:,.2f} instead of "
+                                   f"{w.position_without:,.2f}.")))
         offers.append(Block("table", text="The seed's four conditions for a contingent contract.",
                             headers=("condition", "status", "what the case says", "fix"),
                             rows=tuple((ch.condition, ch.status, ch.evidence, ch.fix) for ch in c.checks)))

@@ -635,7 +635,7 @@ def _joint_nonlinear(prob: _Problem, low: float | None, high: float | None, scal
     t = best_y * scale
     if (low is None or high is None) and float(np.max(np.abs(t))) > 0.5 * box:
         raise _Unbounded
-    return t
+    return _snap(t, low, high, scale)
 
 
 def _solve(prob: _Problem, low: float | None, high: float | None) -> tuple[FloatArray, FloatArray, str]:

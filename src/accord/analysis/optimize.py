@@ -1,0 +1,365 @@
+"""Single-package questions without the whole frontier (DOMAIN §5): is an agreement Pareto-optimal, and which
+package that dominates it creates the most joint gain (the "value left on the table")?
+
+Both are answered exactly even where the frontier itself is far too large to list (3 parties × 30 issues ×
+10 options). For additive cases the answer is a branch and bound over the issue-by-issue merge of
+:mod:`accord.analysis._merge`, restricted to the packages every party weakly prefers to the agreement:
+
+- an incumbent from a mixed-integer program (``scipy.optimize.milp``, HiGHS), verified on the exact integer
+  grid, sets the objective value to beat;
+- each partial package is dropped when a Lagrangian bound shows that no completion that every party weakly
+  prefers can reach the incumbent. The multipliers are the duals of the linear relaxation (``linprog``): for
+  any λ ≥ 0, max {w·(u − t) : u ≥ t} ≤ max over all completions of (w + λ)·(u − t), which splits into the
+  best option of each remaining issue under the weights w + λ;
+- dominated partial packages are dropped as in the frontier engine.
+
+What survives is certified by exact integer arithmetic, so the MILP's tolerances never decide the answer.
+Cases with interaction terms or binding caps use the restricted frontier of the region instead
+(:func:`accord.analysis.frontier.pareto_frontier` with ``preferred_to``), which is exact too.
+
+References
+----------
+Raiffa, "Post-settlement settlements", Negotiation Journal 1(1), 1985; Thompson, *The Mind and Heart of the
+Negotiator*, ch. 4 (the pyramid model); A. M. Geoffrion, "Lagrangean relaxation for integer programming",
+Mathematical Programming Study 2, 1974.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from accord.analysis._compile import Problem, UtilityGrid, allowed_options, compile_case, grid_utilities, utility_grid
+from accord.analysis._merge import DEFAULT_LIMIT, list_packages, select, solve
+from accord.errors import RequestError
+from accord.model import Case, Package
+from accord.model.preferences import FloatArray
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+__all__ = ["Improvement", "best_improvement", "is_pareto_optimal", "joint_weights"]
+
+
+@dataclass(frozen=True)
+class Improvement:
+    """A package that every party weakly prefers to an agreement (and one strictly), with the gains.
+
+    Attributes
+    ----------
+    parties : tuple of str
+    agreement : Package
+        The package being improved on.
+    package : Package
+        The improvement (option indices).
+    labels : tuple of (issue, option)
+        The improvement as labels.
+    base, utilities : ndarray, shape (parties,)
+        Utilities of the agreement and of the improvement.
+    gains : ndarray, shape (parties,)
+        ``utilities - base``, in each party's points.
+    joint_gain : float
+        The objective: Σ gains with shared scales, else Σ normalised gains (DOMAIN §1).
+    objective : str
+        Which joint gain was maximised, in words.
+    exact : bool
+        Always True (the result is certified on the exact integer grid).
+    method : str
+    """
+
+    parties: tuple[str, ...]
+    agreement: Package
+    package: Package
+    labels: tuple[tuple[str, str], ...]
+    base: FloatArray
+    utilities: FloatArray
+    gains: FloatArray
+    joint_gain: float
+    objective: str
+    exact: bool = True
+    method: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "package": dict(self.labels),
+            "utilities": {p: float(u) for p, u in zip(self.parties, self.utilities, strict=True)},
+            "base": {p: float(u) for p, u in zip(self.parties, self.base, strict=True)},
+            "gains": {p: float(g) for p, g in zip(self.parties, self.gains, strict=True)},
+            "joint_gain": self.joint_gain,
+            "objective": self.objective,
+            "exact": self.exact,
+            "method": self.method,
+        }
+
+
+def joint_weights(case: Case) -> tuple[FloatArray, str]:
+    """Weight per point of each party in the joint gain (DOMAIN §1), and its description.
+
+    Shared scales: raw points (weight 1). Otherwise normalised gains g_i = (u_i − b_i) / (u_i^max − b_i), so
+    party i's points weigh 1 / (u_i^max − b_i), with u_i^max the party's best package (its most points,
+    capped). When a party's best package does not beat its BATNA the gain is undefined; its points then weigh
+    1 / (u_i^max − u_i^min) and the description says so.
+
+    Examples
+    --------
+    >>> case = Case.from_tables("t", {"a": ["x", "y"]}, {"A": {"a": [0, 4]}, "B": {"a": [2, 0]}},
+    ...                         batnas={"A": 0, "B": 1})
+    >>> joint_weights(case)[0].tolist()
+    [0.25, 1.0]
+    """
+    if case.shared_scales:
+        return np.ones(case.n_parties), "joint gain in points (shared scales)"
+    best = np.array([_extreme(case, i, +1) for i in range(case.n_parties)])
+    span = best - case.batnas
+    note = "joint normalised gain, g_i = (u_i - b_i) / (u_i^max - b_i)"
+    bad = span <= 0
+    if bad.any():
+        worst = np.array([_extreme(case, i, -1) for i in range(case.n_parties)])
+        span = np.where(bad, best - worst, span)
+        note += ("; for " + ", ".join(p for p, b in zip(case.party_names, bad, strict=True) if b)
+                 + " (best package not above the BATNA) gains are divided by the utility range instead")
+    span = np.where(span > 0, span, 1.0)
+    return 1.0 / span, note
+
+
+def _extreme(case: Case, i: int, sign: int) -> float:
+    """A party's most (sign +1) or fewest (−1) points over all packages, exactly."""
+    prefs = case.preferences[i]
+    if not prefs.interactions:
+        total = prefs.max_additive() if sign > 0 else prefs.min_additive()
+    else:
+        # the frontier of two copies of the party is the single point (max, max); negate for the minimum
+        from accord.analysis.frontier import pareto_frontier
+        from accord.model import Interaction, Party, Preferences
+
+        signed = Preferences(tuple(tuple(sign * x for x in row) for row in prefs.scores),
+                             tuple(Interaction(t.conditions, sign * t.points, t.label) for t in prefs.interactions))
+        twins = Case(case.name, case.issues, (Party("a"), Party("b")), (signed, signed))
+        total = sign * float(pareto_frontier(twins, cap=1).utilities[0, 0])
+    # min(cap, ·) is monotone, so the extreme of the capped utility is the capped extreme
+    return min(total, prefs.cap) if prefs.cap is not None else total
+
+
+def is_pareto_optimal(case: Case, package: Package | Mapping[str, str] | str, *,
+                      limit: int = DEFAULT_LIMIT) -> bool:
+    """Whether no package dominates ``package`` (DOMAIN §4), decided exactly without listing the frontier.
+
+    Parameters
+    ----------
+    case : Case
+    package : package (option indices), mapping or "issue=option,..." string
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    RequestError
+        Unknown issue or option, or an incomplete package.
+    TooLargeError
+        The search does not fit within ``limit`` partial packages.
+
+    Examples
+    --------
+    >>> case = Case.from_tables("t", {"a": ["x", "y"], "b": ["p", "q"]},
+    ...                         {"A": {"a": [0, 2], "b": [0, 1]}, "B": {"a": [1, 0], "b": [2, 0]}})
+    >>> is_pareto_optimal(case, "a=y,b=p"), is_pareto_optimal(case, "a=x,b=q")
+    (True, False)
+    """
+    return _search(case, package, None, limit) is None
+
+
+def best_improvement(case: Case, package: Package | Mapping[str, str] | str, *, objective: str = "joint",
+                     limit: int = DEFAULT_LIMIT) -> Improvement | None:
+    """The package that dominates ``package`` and maximises the joint gain over it, or None if none does.
+
+    Parameters
+    ----------
+    case : Case
+    package : package (option indices), mapping or "issue=option,..." string
+        The agreement to improve on.
+    objective : {"joint"}
+        The joint gain: raw points with shared scales, otherwise normalised gains (see :func:`joint_weights`).
+
+    Returns
+    -------
+    Improvement or None
+        None exactly when ``package`` is Pareto-optimal. Among improvements with the same joint gain, the one
+        with the most points for the first party (then the next) is returned.
+
+    Raises
+    ------
+    RequestError
+        Unknown issue or option, or an unknown objective.
+    TooLargeError
+        The search does not fit within ``limit`` partial packages.
+
+    Notes
+    -----
+    The improvement maximises Σ_i w_i (u_i(ω') − u_i(ω)) over the packages ω' with u(ω') ≥ u(ω) and
+    u(ω') ≠ u(ω); its gains are DOMAIN §5's "value left on the table". It is itself Pareto-optimal (a package
+    dominating it would dominate ω too and have a larger joint gain).
+
+    Examples
+    --------
+    >>> case = Case.from_tables("t", {"a": ["x", "y"], "b": ["p", "q"]},
+    ...                         {"A": {"a": [0, 2], "b": [0, 1]}, "B": {"a": [1, 0], "b": [2, 0]}},
+    ...                         shared_scales=True)
+    >>> imp = best_improvement(case, "a=x,b=q")
+    >>> imp.to_dict()["package"], imp.gains.tolist()
+    ({'a': 'y', 'b': 'p'}, [1.0, 1.0])
+    """
+    if objective != "joint":
+        raise RequestError(f"unknown objective {objective!r}; the best improvement maximises the 'joint' gain")
+    weights, note = joint_weights(case)
+    return _search(case, package, (weights, note), limit)
+
+
+def _search(case: Case, package: Package | Mapping[str, str] | str, objective: tuple[FloatArray, str] | None,
+            limit: int) -> Improvement | None:
+    agreement = case.package(package)
+    grid = utility_grid(case)
+    t = grid_utilities(case, grid, np.asarray(agreement, dtype=np.int64))[0]
+    if objective is None:
+        # any positive weights decide existence; one grid step in any coordinate is worth at least min(w)
+        w = 1.0 / np.maximum(1.0, np.abs(t).astype(float) + 1.0)
+        note = ""
+    else:
+        w = objective[0] * grid.quantum
+        note = objective[1]
+    problem = compile_case(case, grid, allowed_options(case, {}))
+    if problem.n_terms or problem.capped.any():
+        best, pkg, method = _by_region(case, grid, agreement, t, w, limit)
+    else:
+        best, pkg, method = _branch_and_bound(case, grid, problem, t, w, limit, objective is None)
+    if best is None or pkg is None:
+        return None
+    if objective is None:
+        return _improvement(case, agreement, pkg, np.zeros(case.n_parties), "", method)
+    return _improvement(case, agreement, pkg, objective[0], note, method)
+
+
+def _improvement(case: Case, agreement: Package, pkg: Package, weights: FloatArray, note: str,
+                 method: str) -> Improvement:
+    base = case.utilities([agreement])[0]
+    util = case.utilities([pkg])[0]
+    gains = util - base
+    return Improvement(case.party_names, agreement, pkg, tuple(case.labels(pkg).items()), base, util, gains,
+                       float(np.dot(weights, gains)), note, True, method)
+
+
+def _pick(points: IntArray, t: IntArray, w: FloatArray) -> int | None:
+    """Index of the point with the largest objective among those that strictly improve on t (None if none)."""
+    gain = points - t[None, :]
+    better = np.all(gain >= 0, axis=1) & np.any(gain > 0, axis=1)
+    if not better.any():
+        return None
+    value = np.where(better, gain @ w, -np.inf)
+    return int(np.argmax(value))
+
+
+def _by_region(case: Case, grid: UtilityGrid, agreement: Package, t: IntArray, w: FloatArray,
+               limit: int) -> tuple[float | None, Package | None, str]:
+    """Non-additive cases: the undominated packages every party weakly prefers to the agreement."""
+    from accord.analysis.frontier import pareto_frontier
+
+    f = pareto_frontier(case, preferred_to=agreement, cap=1, limit=limit)
+    j = _pick(f.grid_points, t, w)
+    if j is None:
+        return None, None, f.method
+    return float((f.grid_points[j] - t) @ w), f.packages[j][0], f.method + ", restricted to improvements"
+
+
+def _branch_and_bound(case: Case, grid: UtilityGrid, problem: Problem, t: IntArray, w: FloatArray,
+                      limit: int, existence: bool) -> tuple[float | None, Package | None, str]:
+    """Additive cases: exact branch and bound (see the module notes). With ``existence`` any verified strict
+    improvement answers the question."""
+    lam, incumbent = _relaxations(problem, t, w)
+    floor = float(np.min(w)) * (1 - 1e-9)  # the least objective a strict improvement can have
+    best_value = None
+    best_pkg: Package | None = None
+    if incumbent is not None:
+        u = grid_utilities(case, grid, np.asarray(incumbent, dtype=np.int64))[0]
+        gain = u - t
+        if np.all(gain >= 0) and np.any(gain > 0):
+            best_value = float(gain @ w)
+            best_pkg = incumbent
+            if existence:
+                return best_value, best_pkg, "mixed-integer program (HiGHS), verified on the exact grid"
+    target = max(floor, best_value if best_value is not None else floor)
+    tol = 1e-9 * max(1.0, abs(target))
+    vectors = [w] + ([w + lam] if lam is not None else [])
+    # suffix sums of each remaining issue's best option under each weight vector
+    suffix = []
+    for v in vectors:
+        per_step = np.array([float(np.max(step.add @ v)) for step in problem.steps] + [0.0])
+        suffix.append(np.cumsum(per_step[::-1])[::-1])
+    offsets = [float(v @ t) for v in vectors]
+
+    def prune(level: int, cand: IntArray) -> BoolArray:
+        keep = np.ones(cand.shape[0], dtype=bool)
+        for v, suf, off in zip(vectors, suffix, offsets, strict=True):
+            keep &= cand.astype(np.float64) @ v + suf[level] - off >= target - tol
+        return keep
+
+    outcome = solve(problem, thresholds=t, prune=prune, limit=limit)
+    j = _pick(outcome.points, t, w)
+    method = "branch and bound over the issue-by-issue merge (Lagrangian bounds, MILP incumbent)"
+    if j is not None:
+        value = float((outcome.points[j] - t) @ w)
+        if best_value is None or value > best_value:
+            rows, _ = list_packages(problem, select(outcome, np.array([j])), case.n_issues, 1)
+            best_value, best_pkg = value, tuple(int(x) for x in rows[0])
+    return best_value, best_pkg, method
+
+
+def _relaxations(problem: Problem, t: IntArray, w: FloatArray) -> tuple[FloatArray | None, Package | None]:
+    """Lagrange multipliers from the linear relaxation and an incumbent package from the MILP (HiGHS).
+
+    Either may be None if the solver fails; neither affects exactness, only speed.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+    from scipy.sparse import csr_array
+
+    steps = problem.steps
+    sizes = [s.classes for s in steps]
+    n = sum(sizes)
+    if n == 0:
+        return None, None
+    add = np.concatenate([s.add for s in steps]).astype(np.float64)  # (n, parties)
+    rows = np.repeat(np.arange(len(steps)), sizes)
+    eq = csr_array((np.ones(n), (rows, np.arange(n))), shape=(len(steps), n))
+    need = (t - problem.constant).astype(np.float64)
+    scale = np.maximum(1.0, np.abs(add).max(axis=0))
+    a = (add / scale[None, :]).T
+    b = need / scale
+    c = -(add @ w)
+    lam: FloatArray | None = None
+    try:
+        lp = linprog(c, A_ub=-a, b_ub=-b, A_eq=eq, b_eq=np.ones(len(steps)), bounds=(0, 1), method="highs")
+        if lp.status == 0:
+            lam = np.maximum(0.0, -np.asarray(lp.ineqlin.marginals, dtype=float)) / scale
+    except (ValueError, AttributeError):  # pragma: no cover - solver trouble only costs speed
+        lam = None
+    incumbent: Package | None = None
+    try:
+        res = milp(c, constraints=[LinearConstraint(eq, 1, 1), LinearConstraint(a, b, np.inf)],
+                   integrality=np.ones(n), bounds=Bounds(0, 1),
+                   options={"time_limit": 5.0, "mip_rel_gap": 1e-9, "presolve": True})
+        if res.x is not None:
+            x = np.asarray(res.x)
+            offsets = np.r_[0, np.cumsum(sizes)]
+            pkg = [0] * len(steps)
+            for s, step in enumerate(steps):
+                cls = int(np.argmax(x[offsets[s]:offsets[s + 1]]))
+                pkg[s] = (step.issue, int(step.members[step.start[cls]]))
+            incumbent = tuple(o for _, o in sorted(pkg))
+    except ValueError:  # pragma: no cover
+        incumbent = None
+    return lam, incumbent
