@@ -27,5 +27,6 @@ def test_every_command_has_help() -> None:
 
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("validate", "schema"):
+    for command in ("analyze", "frontier", "evaluate", "validate", "schema", "import", "export", "corpus",
+                    "logroll", "meso", "contingency", "presettle", "improve", "plan"):
         assert command in result.output

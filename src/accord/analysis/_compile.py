@@ -189,8 +189,8 @@ def compile_case(
             pts = int(np.rint(term.points / grid.quantum[i]))
             conds = []
             never = False
-            for k, opts in term.conditions:
-                meet = frozenset(opts) & allowed_sets[k]
+            for k, options in term.conditions:
+                meet = frozenset(options) & allowed_sets[k]
                 if not meet:
                     never = True
                     break
@@ -293,10 +293,13 @@ def compile_case(
                 rest_max[level] += pos_pts[j]
     caps = np.full(n_parties, NO_CAP, dtype=np.int64)
     capped = np.zeros(n_parties, dtype=bool)
+    most = rest_max[0] + constant  # the most points any package can reach, before the cap
     for i, prefs in enumerate(case.preferences):
         if prefs.cap is not None:
-            caps[i] = np.int64(np.rint(prefs.cap / grid.quantum[i]))
-            capped[i] = True
+            c = np.int64(np.rint(prefs.cap / grid.quantum[i]))
+            if c < most[i]:  # a cap no package can reach changes nothing: leave the party uncapped
+                caps[i] = c
+                capped[i] = True
     space = math.prod(len(a) for a in allowed_sets)
     return Problem(tuple(steps), n_parties, words, constant, caps, capped, rest_max, open_max, len(terms), space)
 

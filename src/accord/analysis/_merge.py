@@ -157,13 +157,10 @@ def solve(
             continue
         if w == 0 and p == 2 and not unsafe:
             order, first, keep_group = _reduce_2d(cu2)
-            seg_sorted = None
         else:
             fast_only = False
-            order, first, keep_group, seg_sorted = _reduce_general(cu2, cmask, theta if unsafe else None,
-                                                                   problem.capped)
+            order, first, keep_group = _reduce_general(cu2, cmask, theta if unsafe else None, problem.capped)
         u, mask, cnt, lv = _collect(cu2, cmask, ccnt, parent, cls, order, first, keep_group)
-        del seg_sorted
         levels.append(lv)
         peak = max(peak, u.shape[0])
         if u.shape[0] > limit:
@@ -260,7 +257,7 @@ def _beaten(incumbents: IntArray, ub: IntArray) -> BoolArray:
     queries = np.repeat(ub, p, axis=0)
     queries[np.arange(n * p), np.tile(np.arange(p), n)] += 1
     hit = exists_dominator(incumbents, queries)
-    out: BoolArray = hit.reshape(n, p).any(axis=1)
+    out: BoolArray = np.any(hit.reshape(n, p), axis=1)
     return out
 
 
@@ -289,7 +286,7 @@ def _reduce_2d(cu: IntArray) -> tuple[IntArray, BoolArray, BoolArray]:
 
 def _reduce_general(
     cu: IntArray, cmask: NDArray[np.uint64], theta: IntArray | None, capped: BoolArray
-) -> tuple[IntArray, BoolArray, BoolArray, IntArray | None]:
+) -> tuple[IntArray, BoolArray, BoolArray]:
     """Sort by (mask, points descending), find runs, and keep the runs no same-mask run prunes."""
     w = cmask.shape[1]
     keys = [-cu[:, j] for j in reversed(range(cu.shape[1]))] + [cmask[:, j] for j in reversed(range(w))]
@@ -299,16 +296,13 @@ def _reduce_general(
     first = first_of_runs(us, seg)
     d = us[first]
     dseg = None if seg is None else seg[first]
-    if theta is None:
-        keep_group = undominated_sorted(d, dseg)
-    else:
-        keep_group = ~_safely_dominated(d, dseg, theta, capped)
-    return order, first, keep_group, seg
+    keep_group = undominated_sorted(d, dseg) if theta is None else ~_safely_dominated(d, dseg, theta, capped)
+    return order, first, keep_group
 
 
 def _safely_dominated(d: IntArray, seg: IntArray | None, theta: IntArray, capped: BoolArray) -> BoolArray:
     """Distinct states q ≥ p that beat p in a coordinate where p can never reach the cap (module notes)."""
-    n, p = d.shape
+    n = d.shape[0]
     active = ~capped[None, :] | (d < theta[None, :])
     rows, cols = np.nonzero(active)
     queries = d[rows].copy()

@@ -197,7 +197,8 @@ def undominated_sorted(u: IntArray, seg: IntArray | None = None) -> BoolArray:
         return np.zeros(0, dtype=bool)
     s = np.zeros(n, dtype=np.int64) if seg is None else run_ids(seg)
     if p == 1:
-        return np.r_[True, s[1:] != s[:-1]]
+        first: BoolArray = np.r_[True, s[1:] != s[:-1]]
+        return first
     ones = np.ones(n, dtype=bool)
     if p == 2:
         dom = earlier_dominance(_ranked_col1(u), s, ones, ones)
@@ -211,10 +212,8 @@ def _ranked_col1(u: IntArray) -> IntArray:
     col = u[:, 1]
     lo, hi = int(col.min()), int(col.max())
     span = hi - lo
-    if span < (1 << 40) // max(1, u.shape[0]):
-        shifted = col - lo
-    else:
-        shifted = dense_ranks(col)[0]
+    # the segmented prefix maximum needs seg · (span + 2) to fit in int64; dense ranks always do
+    shifted = col - lo if span < (1 << 40) // max(1, u.shape[0]) else dense_ranks(col)[0]
     return np.stack([np.zeros_like(shifted), shifted], axis=1)
 
 

@@ -3,9 +3,14 @@
 :func:`pareto_frontier` returns every distinct undominated utility vector with its exact package count and up
 to ``cap`` of the packages that reach it, for the whole outcome space or a region of it: only individually
 rational packages, some issues fixed (a pre-settlement settlement), or packages every party weakly prefers to
-given utilities or to an agreement (post-settlement). It never enumerates the outcome space: the engine
+given utilities or to an agreement (post-settlement). It does not enumerate the outcome space: the engine
 (:mod:`accord.analysis._merge`) merges issue by issue and keeps only undominated partial packages, so a 30-issue
 case with 10**30 packages is answered in well under a second when its frontier has some ten thousand points.
+Interaction terms (GENIUS hyper-rectangles) are handled exactly by keeping partial packages apart while their
+still-open terms differ, with branch-and-bound pruning against known packages. Only when that would hold more
+than ``limit`` partial packages and the space has at most ``ENUMERATION_LIMIT`` (10**7) packages does it
+enumerate them in chunks instead (and says so in ``Frontier.method``); beyond that it raises
+:class:`~accord.errors.TooLargeError`.
 
 Ties follow DOMAIN §4 through an integer grid per party (:mod:`accord.analysis._compile`): integer points are
 compared exactly, and other points on a decimal grid of about 1e-9 of the party's scale.
@@ -28,8 +33,9 @@ from accord.analysis._compile import (
     grid_utilities,
     utility_grid,
 )
+from accord.analysis._enumerate import ENUMERATION_LIMIT, enumerate_frontier
 from accord.analysis._merge import DEFAULT_LIMIT, Progress, list_packages, solve
-from accord.errors import RequestError
+from accord.errors import RequestError, TooLargeError
 from accord.model import Case, Package, PartialPackage
 from accord.model.preferences import FloatArray
 
@@ -37,6 +43,8 @@ __all__ = ["DEFAULT_CAP", "DEFAULT_LIMIT", "REL_TOL", "Frontier", "grid_note", "
 
 #: Default number of packages listed per frontier point.
 DEFAULT_CAP = 10
+#: A threshold no package falls below (an ``at_least`` entry of -inf).
+_NO_BOUND = -(2**62)
 
 
 @dataclass(frozen=True)
@@ -125,7 +133,16 @@ class Frontier:
 
 
 def grid_note(case: Case) -> str:
-    """Statement of the grids real issues are analysed on, for every output."""
+    """Statement of the grids real issues are analysed on, for every output.
+
+    Examples
+    --------
+    >>> from accord.model import Issue, Party, Preferences
+    >>> case = Case("t", (Issue.real_interval("price", 0, 1, grid=5),), (Party("A"), Party("B")),
+    ...             (Preferences(((0, 1, 2, 3, 4),)), Preferences(((4, 3, 2, 1, 0),))))
+    >>> grid_note(case)
+    'real issues analysed on a grid: price on 5 points'
+    """
     parts = [f"{i.name} on {i.grid} points" for i in case.issues if i.type == "real"]
     return ("real issues analysed on a grid: " + ", ".join(parts)) if parts else ""
 
@@ -154,15 +171,17 @@ def pareto_frontier(
     fixed : PartialPackage or mapping, optional
         Issues fixed to one option (a pre-settlement settlement, DOMAIN §6).
     at_least : sequence of float, optional
-        Only packages that give every party at least these utilities (in the case's party order).
+        Only packages that give every party at least these utilities (in the case's party order; -inf for no
+        bound on a party).
     preferred_to : package, mapping or "issue=option,..." string, optional
         Only packages every party weakly prefers to this agreement (post-settlement, DOMAIN §6). Compared on
         the engine's grid, so the agreement's own point always qualifies.
     limit : int
-        Most partial packages the engine may hold after one issue; beyond it a :class:`TooLargeError` says
-        so instead of running for hours.
+        Most partial packages the engine may hold after one issue. Beyond it, spaces of at most
+        ``ENUMERATION_LIMIT`` packages are enumerated in chunks instead (exact too); larger ones raise
+        :class:`TooLargeError` rather than run for hours.
     progress : callable, optional
-        Called as ``progress(issues_done, issues, partial_packages)`` after every issue.
+        Called as ``progress(done, total, partial_packages)`` after every issue (or enumerated chunk).
 
     Returns
     -------
@@ -198,10 +217,10 @@ def pareto_frontier(
     >>> case = Case.from_tables("t", {"a": ["x", "y"], "b": ["p", "q"]},
     ...                         {"A": {"a": [0, 2], "b": [0, 1]}, "B": {"a": [1, 0], "b": [2, 0]}})
     >>> f = pareto_frontier(case)
-    >>> f.utilities.tolist()
-    [[3.0, 0.0], [2.0, 2.0], [1.0, 1.0], [0.0, 3.0]]
-    >>> f.utilities.tolist()[2] in pareto_frontier(case, at_least=[1, 1]).utilities.tolist()
-    True
+    >>> f.utilities.tolist(), f.package_counts, f.packages[1]
+    ([[3.0, 0.0], [2.0, 2.0], [0.0, 3.0]], (1, 1, 1), ((1, 0),))
+    >>> pareto_frontier(case, at_least=[1, 1]).utilities.tolist()
+    [[2.0, 2.0]]
     """
     if cap < 0:
         raise RequestError(f"the package cap must be 0 or more, not {cap}")
@@ -216,12 +235,13 @@ def pareto_frontier(
         notes.append("individually rational")
     if at_least is not None:
         a = np.asarray(at_least, dtype=float).reshape(-1)
-        if a.size != case.n_parties or not np.all(np.isfinite(a)):
-            raise RequestError(f"at_least needs one finite utility per party ({', '.join(case.party_names)}), "
-                               f"got {a.size}")
-        bounds.append(grid.thresholds(a))
-        notes.append("every party at least " + ", ".join(f"{p} {x:g}" for p, x in zip(case.party_names, a,
-                                                                                         strict=True)))
+        if a.size != case.n_parties or np.any(np.isnan(a) | (a == np.inf)):
+            raise RequestError(f"at_least needs one utility per party ({', '.join(case.party_names)}; -inf for "
+                               f"no bound), got {a.size} values: {', '.join(f'{x:g}' for x in a)}")
+        free = a == -np.inf
+        bounds.append(np.where(free, _NO_BOUND, grid.thresholds(np.where(free, 0.0, a))))
+        notes.append("at least " + ", ".join(f"{p} {x:g}" for p, x, f in zip(case.party_names, a, free,
+                                                                               strict=True) if not f))
     if preferred_to is not None:
         agreement = case.package(preferred_to)
         bounds.append(grid_utilities(case, grid, np.asarray(agreement, dtype=np.int64))[0])
@@ -237,14 +257,27 @@ def pareto_frontier(
         # Any known package may prune, even outside a restricted region: whatever it dominates is either
         # outside the region or dominated by a package inside it (the region is closed upwards).
         known = incumbents(case, grid, allowed)
-    outcome = solve(problem, thresholds=thresholds, incumbents=known, limit=limit, progress=progress)
-    return _assemble(case, grid, problem, outcome, cap, "; ".join(notes))
-
-
-def _assemble(case: Case, grid: UtilityGrid, problem: Any, outcome: Any, cap: int, restriction: str) -> Frontier:
-    """Turn the engine's outcome into a :class:`Frontier` (listing packages, true utilities)."""
+    try:
+        outcome = solve(problem, thresholds=thresholds, incumbents=known, limit=limit, progress=progress)
+    except TooLargeError as err:
+        if problem.space > ENUMERATION_LIMIT:
+            raise TooLargeError(f"{err.message}; the {problem.space:,} packages are too many to enumerate "
+                                f"instead (at most {ENUMERATION_LIMIT:,})") from None
+        points, counts, rows, point = enumerate_frontier(case, grid, allowed, max(cap, 1), thresholds=thresholds,
+                                                         progress=progress)
+        meta = {"peak_states": None, "space": problem.space, "multi_issue_terms": problem.n_terms}
+        method = f"chunked enumeration of all {problem.space:,} packages"
+        return _assemble(case, grid, points, tuple(counts), rows, point, cap, "; ".join(notes), method, meta)
     rows, point = list_packages(problem, outcome, case.n_issues, max(cap, 1))
-    f = outcome.points.shape[0]
+    meta = {"peak_states": outcome.states, "space": problem.space, "multi_issue_terms": problem.n_terms}
+    return _assemble(case, grid, outcome.points, outcome.counts, rows, point, cap, "; ".join(notes),
+                     outcome.method, meta)
+
+
+def _assemble(case: Case, grid: UtilityGrid, points: np.ndarray, counts: tuple[int, ...], rows: np.ndarray,
+              point: np.ndarray, cap: int, restriction: str, method: str, meta: dict[str, Any]) -> Frontier:
+    """Build the :class:`Frontier` from grid points, counts and listed packages (rows grouped by point)."""
+    f = points.shape[0]
     if f:
         bounds = np.searchsorted(point, np.arange(f + 1))
         utilities = case.utilities(rows[bounds[:-1]])
@@ -255,8 +288,6 @@ def _assemble(case: Case, grid: UtilityGrid, problem: Any, outcome: Any, cap: in
         utilities = np.zeros((0, case.n_parties))
         packages = ()
     return Frontier(
-        case.party_names, case.issue_names, tuple(i.options for i in case.issues), utilities,
-        outcome.counts, packages, cap, True, outcome.method, restriction, grid_note(case),
-        outcome.points, grid.quantum,
-        {"peak_states": outcome.states, "space": problem.space, "multi_issue_terms": problem.n_terms},
+        case.party_names, case.issue_names, tuple(i.options for i in case.issues), utilities, counts, packages,
+        cap, True, method, restriction, grid_note(case), points, grid.quantum, meta,
     )

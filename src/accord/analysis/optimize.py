@@ -42,7 +42,7 @@ from accord.model.preferences import FloatArray
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-__all__ = ["Improvement", "best_improvement", "is_pareto_optimal", "joint_weights"]
+__all__ = ["Improvement", "best_improvement", "best_utilities", "is_pareto_optimal", "joint_weights"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,22 @@ class Improvement:
         }
 
 
+def best_utilities(case: Case) -> FloatArray:
+    """Each party's most points over all packages (u_i^max of DOMAIN §1), exactly and without the frontier.
+
+    Additive: the sum of each issue's best option (capped). With interaction terms: the frontier of two copies
+    of the party, a single point.
+
+    Examples
+    --------
+    >>> case = Case.from_tables("t", {"a": ["x", "y"], "b": ["p", "q"]},
+    ...                         {"A": {"a": [0, 2], "b": [0, 1]}, "B": {"a": [1, 0], "b": [2, 0]}})
+    >>> best_utilities(case).tolist()
+    [3.0, 3.0]
+    """
+    return np.array([_extreme(case, i, +1) for i in range(case.n_parties)])
+
+
 def joint_weights(case: Case) -> tuple[FloatArray, str]:
     """Weight per point of each party in the joint gain (DOMAIN §1), and its description.
 
@@ -114,7 +130,7 @@ def joint_weights(case: Case) -> tuple[FloatArray, str]:
     """
     if case.shared_scales:
         return np.ones(case.n_parties), "joint gain in points (shared scales)"
-    best = np.array([_extreme(case, i, +1) for i in range(case.n_parties)])
+    best = best_utilities(case)
     span = best - case.batnas
     note = "joint normalised gain, g_i = (u_i - b_i) / (u_i^max - b_i)"
     bad = span <= 0
@@ -355,11 +371,11 @@ def _relaxations(problem: Problem, t: IntArray, w: FloatArray) -> tuple[FloatArr
         if res.x is not None:
             x = np.asarray(res.x)
             offsets = np.r_[0, np.cumsum(sizes)]
-            pkg = [0] * len(steps)
+            chosen: dict[int, int] = {}
             for s, step in enumerate(steps):
                 cls = int(np.argmax(x[offsets[s]:offsets[s + 1]]))
-                pkg[s] = (step.issue, int(step.members[step.start[cls]]))
-            incumbent = tuple(o for _, o in sorted(pkg))
+                chosen[step.issue] = int(step.members[step.start[cls]])
+            incumbent = tuple(chosen[k] for k in sorted(chosen))
     except ValueError:  # pragma: no cover
         incumbent = None
     return lam, incumbent

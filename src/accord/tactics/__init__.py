@@ -2,6 +2,7 @@
 
 # Logrolls, MESOs, pre- and post-settlement settlements. (Each tactic adds its own names; the list is extended
 # rather than replaced so the modules can be added independently.)
+from accord.tactics.contingency import ContingencyResult, contingency_contracts
 from accord.tactics.logroll import Logrolls, Trade, logrolls
 from accord.tactics.meso import Belief, MesoOffer, MesoSet, default_belief, meso_set, update_belief
 from accord.tactics.settlement import Improvement, PostSettlement, PreSettlement, improve, presettle
@@ -9,6 +10,7 @@ from accord.tactics.settlement import Improvement, PostSettlement, PreSettlement
 __all__ = [
     *globals().get("__all__", []),
     "Belief",
+    "ContingencyResult",
     "Improvement",
     "Logrolls",
     "MesoOffer",
@@ -16,6 +18,7 @@ __all__ = [
     "PostSettlement",
     "PreSettlement",
     "Trade",
+    "contingency_contracts",
     "default_belief",
     "improve",
     "logrolls",
