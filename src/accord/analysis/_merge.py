@@ -104,7 +104,6 @@ def solve(
     cnt: NDArray[np.int64] | NDArray[np.object_] = (
         np.array([1], dtype=object) if big else np.ones(1, dtype=np.int64))
     levels: list[Level] = []
-    fast_only = True
     peak = 1
     n_steps = len(problem.steps)
     for s, step in enumerate(problem.steps):
@@ -158,7 +157,6 @@ def solve(
         if w == 0 and p == 2 and not unsafe:
             order, first, keep_group = _reduce_2d(cu2)
         else:
-            fast_only = False
             order, first, keep_group = _reduce_general(cu2, cmask, theta if unsafe else None, problem.capped)
         u, mask, cnt, lv = _collect(cu2, cmask, ccnt, parent, cls, order, first, keep_group)
         levels.append(lv)
@@ -199,12 +197,13 @@ def solve(
             take = _ranges(lo, hi)
             final = Level(np.r_[0, np.cumsum(hi - lo)].astype(np.int64), final.parent[take], final.cls[take])
             points, counts = points[sel], counts[sel]
-    if fast_only:
-        method = "issue-by-issue merge (two-party sweep)"
-    elif problem.n_terms:
-        method = f"issue-by-issue merge over interaction states ({problem.n_terms} multi-issue terms)"
+    kernel = "two-party sweep" if p == 2 else f"{p}-party divide-and-conquer skyline"
+    if problem.n_terms:
+        method = f"issue-by-issue merge over interaction states ({problem.n_terms} multi-issue terms, {kernel})"
     else:
-        method = f"issue-by-issue merge ({p}-party divide-and-conquer skyline)"
+        method = f"issue-by-issue merge ({kernel})"
+    if problem.capped.any():
+        method += ", capped utilities pruned again"
     return Outcome(points, tuple(int(c) for c in counts), tuple(levels), final, method, peak)
 
 
