@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from itertools import product
 
 import numpy as np
@@ -151,3 +153,84 @@ def test_shares_with_shared_scales() -> None:
     assert nash.utilities.tolist() == [3.0, 2.0]
     assert nash.shares.tolist() == pytest.approx([2 / 4, 2 / 4])
     assert surplus_shares(case, np.array([3.0, 2.0]), result.ideal).tolist() == pytest.approx([0.5, 0.5])
+
+
+# -- exact choices and ties (Frontier.grid_points), against an oracle in exact rationals ----------------------
+@st.composite
+def scaled_cases(draw: st.DrawFn) -> tuple[Case, list[list[list[Fraction]]], list[Fraction]]:
+    """Small cases whose points are large integers (distinct Nash products within 1e-9 of each other) or
+    decimals (0.1 + 0.2 must tie with 0.3), with the exact values of every score and BATNA."""
+    n = draw(st.integers(2, 3))
+    m = draw(st.integers(1, 3))
+    sizes = [draw(st.integers(1, 4)) for _ in range(m)]
+    kind = draw(st.sampled_from(["big", "decimal"]))
+
+    def value(x: int, y: int) -> Fraction:
+        return Fraction(x * 10**9 + y) if kind == "big" else Fraction(x, 10)
+
+    issues = tuple(Issue.categorical(f"i{k}", [f"o{o}" for o in range(sizes[k])]) for k in range(m))
+    exact = [[[value(draw(st.integers(0, 4)), draw(st.integers(0, 3))) for _ in range(s)] for s in sizes]
+             for _ in range(n)]
+    batnas = [value(draw(st.integers(0, 5)), draw(st.integers(0, 3))) for _ in range(n)]
+    prefs = tuple(Preferences(tuple(tuple(float(x) for x in row) for row in tables)) for tables in exact)
+    parties = tuple(Party(f"P{i}", batna=float(b)) for i, b in enumerate(batnas))
+    return Case("exact", issues, parties, prefs, shared_scales=draw(st.booleans())), exact, batnas
+
+
+def _exact_choices(case: Case, exact: list[list[list[Fraction]]], batnas: list[Fraction]) -> dict[str, tuple]:
+    """Every solution point by its definition (CONVENTIONS), in exact rationals; ties: frontier order."""
+    n = case.n_parties
+    points = {tuple(sum((exact[i][k][o] for k, o in enumerate(pkg)), Fraction(0)) for i in range(n))
+              for pkg in product(*[range(s) for s in case.sizes])}
+    front = [v for v in points if not any(all(w[i] >= v[i] for i in range(n)) and w != v for w in points)]
+    front.sort(key=lambda v: tuple(-x for x in v))  # the frontier's order: first party descending, then next
+    ideal = [max(v[i] for v in front) for i in range(n)]
+    span = [ideal[i] - batnas[i] for i in range(n)]
+
+    def joint(v: tuple) -> Fraction:
+        if case.shared_scales:
+            return sum(v, Fraction(0))
+        return sum(((v[i] - batnas[i]) / span[i] for i in range(n) if span[i] > 0), Fraction(0))
+
+    out = {"max_joint": max(front, key=joint)}  # max() keeps the first of equal keys
+    zone = [v for v in front if all(v[i] >= batnas[i] for i in range(n))]
+    if not zone:
+        return out
+    z_span = [max(v[i] for v in zone) - batnas[i] for i in range(n)]
+
+    def surplus(v: tuple) -> list[Fraction]:
+        return [v[i] - batnas[i] for i in range(n)]
+
+    def gains(v: tuple) -> list[Fraction]:
+        return [(v[i] - batnas[i]) / z_span[i] if z_span[i] > 0 else Fraction(0) for i in range(n)]
+
+    out["nash"] = max(zone, key=lambda v: (math.prod(surplus(v)), joint(v)))
+    out["kalai_smorodinsky"] = max(zone, key=lambda v: (min(gains(v)), sum(gains(v), Fraction(0))))
+    if case.shared_scales:
+        out["egalitarian"] = max(zone, key=lambda v: (min(surplus(v)), sum(surplus(v), Fraction(0))))
+        out["utilitarian"] = max(zone, key=lambda v: (sum(v, Fraction(0)), min(surplus(v))))
+    return out
+
+
+@settings(max_examples=150)
+@given(drawn=scaled_cases())
+def test_solution_points_and_ties_are_exact(drawn: tuple[Case, list[list[list[Fraction]]], list[Fraction]]) -> None:
+    case, exact, batnas = drawn
+    expected = _exact_choices(case, exact, batnas)
+    result = bargaining(case)
+    assert set(result.solutions) == set(expected)
+    for name, sol in result.solutions.items():
+        got = tuple(sum((exact[i][case.issue_index(k)][case.issues[case.issue_index(k)].options.index(o)]
+                         for k, o in sol.package.items()), Fraction(0)) for i in range(case.n_parties))
+        assert got == expected[name], name
+
+
+def test_nash_products_closer_than_float_tolerance_are_told_apart() -> None:
+    """Two Nash products 1e-9 apart (relative): a float tolerance calls them tied and lets the larger joint
+    value win; on the exact grid the larger product wins."""
+    big = 10**9
+    # x gives (A, B) = (4e9, 1e9 + 1): product 4e18 + 4e9, joint 5e9 + 1; y gives (8e9, 5e8): product 4e18,
+    # joint 8.5e9. Integers below 2**52, so the grid is exact.
+    case = Case.from_tables("t", {"a": ["x", "y"]}, {"A": {"a": [4 * big, 8 * big]},
+                                                    "B": {"a": [big + 1, big // 2]}}, shared_scales=True)
+    assert bargaining(case).solutions["nash"].package == {"a": "x"}

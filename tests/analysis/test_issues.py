@@ -347,3 +347,26 @@ def test_rank_correlations_large_issue_uses_scipy() -> None:
     rho, ken = rank_correlations(a, b)
     assert rho == pytest.approx(stats.spearmanr(a, b).statistic)
     assert ken == pytest.approx(stats.kendalltau(a, b).statistic)
+
+
+@settings(max_examples=60)
+@given(data=st.data())
+def test_party_best_utilities_without_a_frontier(data: st.DataObject, frontier_kit) -> None:  # type: ignore[no-untyped-def]
+    """u_i^max is each party's best package over all packages, interaction terms and caps included, and no
+    frontier of the case itself is computed for it (accord.analysis.optimize.best_utilities)."""
+    import accord.analysis.frontier as fr
+    from accord.analysis.issues import party_best_utilities
+
+    case = data.draw(frontier_kit.small_cases(max_parties=3))
+    brute = case.utilities(frontier_kit.all_packages(case)).max(axis=0)
+    real = fr.pareto_frontier
+
+    def only_twins(c: Case, **kw: object) -> object:  # optimize may use a frontier of two copies of one party
+        assert c.party_names == ("a", "b"), "a frontier of the case was computed"
+        return real(c, **kw)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(fr, "pareto_frontier", only_twins)
+        best = party_best_utilities(case)
+    assert best.tolist() == pytest.approx(brute.tolist(), rel=1e-9, abs=1e-12)
+    assert party_best_utilities(case, real(case)).tolist() == pytest.approx(brute.tolist(), rel=1e-9, abs=1e-12)

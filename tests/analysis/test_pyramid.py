@@ -367,3 +367,82 @@ def test_bad_agreements_are_one_line_errors(agreement: object, message: str) -> 
         evaluate(_class_case(), agreement)  # type: ignore[arg-type]
     assert message in str(err.value)
     assert "\n" not in str(err.value)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# frontiers too large to list: the restricted frontier, then the exact single-package search
+# ---------------------------------------------------------------------------------------------------------
+def opposed_case(n_issues: int, n_options: int, n_parties: int = 3, seed: int = 0) -> Case:
+    """The benchmarks' opposed random case: party p's points Σ_k w_pk · v_pk(option), flat Dirichlet weights,
+    values U[0, 1], and party 2 values 1 − v of party 1 (every issue opposed for them)."""
+    rng = np.random.default_rng(seed)
+    v = rng.random((n_parties, n_issues, n_options))
+    v[1] = 1 - v[0]
+    w = rng.dirichlet(np.ones(n_issues), size=n_parties)
+    issues = tuple(Issue.categorical(f"i{k}", [f"o{o}" for o in range(n_options)]) for k in range(n_issues))
+    prefs = tuple(Preferences(tuple(tuple(float(x) for x in w[p, k] * v[p, k]) for k in range(n_issues)))
+                  for p in range(n_parties))
+    return Case("opposed", issues, tuple(Party(f"P{p}") for p in range(n_parties)), prefs)
+
+
+_SAME = ("level", "individually_rational", "pareto_optimal", "dominates_compromise", "scale", "at_max_joint",
+         "zone_size")
+
+
+@pytest.mark.parametrize("limit", [50, 1500])
+def test_large_frontier_paths_agree_with_the_full_frontier(limit: int) -> None:
+    """limit=50: neither the frontier nor the restricted one fits, so the single-package search answers;
+    limit=1500: the full frontier (5,534 points) does not fit but the part above the compromise (501) does."""
+    case = opposed_case(8, 10)
+    front = pareto_frontier(case, cap=1)
+    agreements = [pm.compromise_package(case), (0,) * 8, front.packages[len(front) // 2][0]]
+    paths = []
+    for agreement in agreements:
+        full = evaluate(case, agreement)
+        part = evaluate(case, agreement, limit=limit)
+        for key in _SAME:
+            assert getattr(part, key) == getattr(full, key), key
+        assert part.value_left_joint == pytest.approx(full.value_left_joint, rel=1e-9, abs=1e-12)
+        assert part.max_joint_value == pytest.approx(full.max_joint_value, rel=1e-12)
+        assert part.joint_value == pytest.approx(full.joint_value, rel=1e-12)
+        assert part.nash_optimal is None and full.nash_optimal is not None
+        if full.pareto_optimal:  # decided without any frontier: nothing to list, exactly
+            assert (part.improvement_count, part.improvement_points, part.distance) == (0, 0, 0.0)
+            assert part.value_left_package is None and part.improvements == ()
+        elif part.improvement_count is None:  # the single-package search
+            paths.append("search")
+            assert part.improvement_count is None and part.improvement_points is None and part.distance is None
+            assert "too large to list" in part.note
+            # the one improvement listed is the best one, and it is a point of the full frontier
+            best = part.improvements[0]
+            assert best.package == part.value_left_package
+            assert best.joint_gain == pytest.approx(full.value_left_joint, rel=1e-9)
+            u = case.utility(best.package)
+            assert np.any(np.all(np.abs(front.utilities - u[None, :]) <= 1e-12, axis=1))
+            assert all(v >= -1e-12 for v in part.value_left_points.values())
+        else:  # the frontier restricted to the packages every party weakly prefers to the agreement
+            paths.append("restricted")
+            assert part.note == ""
+            assert part.improvement_count == full.improvement_count
+            assert part.distance == pytest.approx(full.distance)
+            assert part.value_left == pytest.approx(full.value_left)
+    # the compromise is improved on by 501 frontier points: listed with limit 1500, searched with limit 50
+    assert paths[0] == ("search" if limit == 50 else "restricted")
+
+
+def test_thirty_issues_three_parties_are_answered_exactly_without_the_frontier() -> None:
+    """3 parties × 30 issues × 10 options, opposed: the full frontier has about half a million points (tens of
+    seconds); evaluate stops the engine early and answers with the exact single-package search."""
+    from accord.analysis.optimize import best_improvement, is_pareto_optimal
+
+    case = opposed_case(30, 10)
+    agreement = pm.compromise_package(case)
+    ev = evaluate(case, agreement)
+    assert not is_pareto_optimal(case, agreement)
+    assert ev.level == 1 and not ev.pareto_optimal and ev.improvement_count is None and ev.note
+    best = best_improvement(case, agreement)
+    assert best is not None and best.exact
+    assert ev.value_left_package == case.labels(best.package)
+    assert ev.value_left_points == pytest.approx(dict(zip(case.party_names, best.gains.tolist(), strict=True)))
+    assert ev.value_left_joint == pytest.approx(best.joint_gain, rel=1e-9)
+    assert ev.to_dict()["improvement_count"] is None

@@ -167,3 +167,24 @@ def test_bad_requests() -> None:
     r = improve(case, "a=x,b=p")
     with pytest.raises(RequestError, match="unknown party 'C'"):
         r.view_for("C")
+
+
+def test_improvements_smaller_than_a_float_tolerance_are_found() -> None:
+    """Integer points of 10**10: b = (10**10, 10**10 + 3) improves on a = (10**10, 10**10) by 3 points, far
+    below 1e-9 of the scale but exact on the integer grid (``preferred_to`` compares there)."""
+    big = 10**10
+    case = Case.from_tables("t", {"a": ["x", "y", "z"]},
+                            {"A": {"a": [big, big, big - 1]}, "B": {"a": [big, big + 3, big + 5]}})
+    r = improve(case, "a=x")
+    assert not r.pareto_optimal and r.improvement_count == 1
+    assert r.proposal is not None and r.proposal.package == {"a": "y"} and r.proposal.gains == {"A": 0.0, "B": 3.0}
+    assert improve(case, "a=y").pareto_optimal
+
+
+def test_an_agreement_on_a_decimal_grid_is_never_its_own_improvement() -> None:
+    """0.1 + 0.2 and 0.3 are one point (DOMAIN §4), whatever the floats say: no improvement either way."""
+    case = Case.from_tables("t", {"a": ["x", "y"], "b": ["p", "q"]},
+                            {"A": {"a": [0.1, 0.3], "b": [0.2, 0.0]}, "B": {"a": [0.7, 0.5], "b": [0.0, 0.2]}})
+    assert 0.1 + 0.2 != 0.3  # the floats differ; the grid does not
+    assert improve(case, "a=x,b=p").pareto_optimal
+    assert improve(case, "a=y,b=q").pareto_optimal

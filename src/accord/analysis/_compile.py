@@ -54,11 +54,16 @@ class UtilityGrid:
         True where every input is an integer and nothing is rounded.
     slack : ndarray of int64, shape (parties,)
         How many quanta below a threshold still count as reaching it (the rounding of a sum of rounded terms).
+    tie : ndarray of int64, shape (parties,)
+        How many quanta apart two packages with exactly equal utility can land: each of the ``m`` rounded
+        addends (issues and interaction terms) is off by at most half a quantum, so two equal sums differ by at
+        most ``m`` quanta on the grid. 0 for exact parties.
     """
 
     quantum: FloatArray
     exact: BoolArray
     slack: IntArray
+    tie: IntArray
 
     def points(self, values: FloatArray) -> IntArray:
         """Nearest grid values of points, per party along the last axis."""
@@ -78,6 +83,7 @@ def utility_grid(case: Case) -> UtilityGrid:
     quantum = np.ones(case.n_parties)
     exact = np.zeros(case.n_parties, dtype=bool)
     slack = np.zeros(case.n_parties, dtype=np.int64)
+    tie = np.zeros(case.n_parties, dtype=np.int64)
     for i, prefs in enumerate(case.preferences):
         tables = [prefs.table(k) for k in range(case.n_issues)]
         numbers = np.concatenate([*tables, np.array([t.points for t in prefs.interactions], dtype=float)])
@@ -91,8 +97,9 @@ def utility_grid(case: Case) -> UtilityGrid:
         elif magnitude > 0:
             quantum[i] = 10.0 ** math.floor(math.log10(REL_TOL * magnitude))
             slack[i] = (case.n_issues + len(prefs.interactions)) // 2 + 1
+            tie[i] = case.n_issues + len(prefs.interactions)
     quantum.setflags(write=False)
-    return UtilityGrid(quantum, exact, slack)
+    return UtilityGrid(quantum, exact, slack, tie)
 
 
 @dataclass(frozen=True)
@@ -159,6 +166,9 @@ class Problem:
     open_max: IntArray  # (levels, parties): positive points of all terms open at a level
     n_terms: int
     space: int
+    #: Grid steps within which two utilities may be an exact tie (``UtilityGrid.tie``) for two parties; zeros
+    #: (exact integer comparisons) for three or more parties and for exact parties.
+    tie: IntArray
 
     @property
     def additive(self) -> bool:
@@ -301,7 +311,9 @@ def compile_case(
                 caps[i] = c
                 capped[i] = True
     space = math.prod(len(a) for a in allowed_sets)
-    return Problem(tuple(steps), n_parties, words, constant, caps, capped, rest_max, open_max, len(terms), space)
+    tie = grid.tie.copy() if n_parties == 2 else np.zeros(n_parties, dtype=np.int64)
+    return Problem(tuple(steps), n_parties, words, constant, caps, capped, rest_max, open_max, len(terms), space,
+                   tie)
 
 
 def _order(n_issues: int, terms: list[_Term], allowed: list[frozenset[int]]) -> list[int]:

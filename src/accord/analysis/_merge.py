@@ -45,7 +45,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.analysis._compile import Problem, Step
-from accord.analysis._skyline import exists_dominator, first_of_runs, lexsort_desc, run_ids, undominated_sorted
+from accord.analysis._skyline import (
+    exists_dominator,
+    first_of_runs,
+    lexsort_desc,
+    near_dominated_2d,
+    run_ids,
+    undominated_sorted,
+)
 from accord.errors import TooLargeError
 
 IntArray = NDArray[np.int64]
@@ -98,6 +105,8 @@ def solve(
     """
     p = problem.parties
     w = problem.words
+    tie = problem.tie
+    tolerant = bool(tie.any())  # two parties on a rounded grid: near-ties must not prune each other
     big = problem.space >= 2**62
     u = problem.constant[None, :].astype(np.int64)
     mask = np.zeros((1, w), dtype=np.uint64)
@@ -135,7 +144,7 @@ def solve(
                 ok &= np.all(ub >= thresholds[None, :], axis=1)
             if use_inc:
                 assert incumbents is not None
-                ok[ok] = ~_beaten(incumbents, ub[ok])
+                ok[ok] = ~_beaten(incumbents, ub[ok], tie)
         cu2 = cu.reshape(-1, p)
         if prune is not None:
             keep = prune(level, cu2)
@@ -155,9 +164,10 @@ def solve(
             levels.append(Level(np.zeros(1, dtype=np.int64), parent, cls))
             continue
         if w == 0 and p == 2 and not unsafe:
-            order, first, keep_group = _reduce_2d(cu2)
+            order, first, keep_group = _reduce_2d(cu2, tie if tolerant else None)
         else:
-            order, first, keep_group = _reduce_general(cu2, cmask, theta if unsafe else None, problem.capped)
+            order, first, keep_group = _reduce_general(cu2, cmask, theta if unsafe else None, problem.capped,
+                                                       tie if tolerant else None)
         u, mask, cnt, lv = _collect(cu2, cmask, ccnt, parent, cls, order, first, keep_group)
         levels.append(lv)
         peak = max(peak, u.shape[0])
@@ -174,7 +184,7 @@ def solve(
         order = lexsort_desc(capped_u)
         us = capped_u[order]
         first = first_of_runs(us)
-        keep_first = undominated_sorted(us[first])
+        keep_first = ~near_dominated_2d(us[first], tie) if tolerant else undominated_sorted(us[first])
         group = np.cumsum(first) - 1
         kept = keep_first[group]
         idx = order[kept]
@@ -197,6 +207,8 @@ def solve(
             take = _ranges(lo, hi)
             final = Level(np.r_[0, np.cumsum(hi - lo)].astype(np.int64), final.parent[take], final.cls[take])
             points, counts = points[sel], counts[sel]
+    if tolerant and points.shape[0] > 1:
+        points, counts, final = _merge_near_ties(points, counts, final, tie)
     kernel = "two-party sweep" if p == 2 else f"{p}-party divide-and-conquer skyline"
     if problem.n_terms:
         method = f"issue-by-issue merge over interaction states ({problem.n_terms} multi-issue terms, {kernel})"
@@ -235,8 +247,28 @@ def _upper_bound(problem: Problem, step: Step, level: int, mask: NDArray[np.uint
     return out
 
 
-def _beaten(incumbents: IntArray, ub: IntArray) -> BoolArray:
-    """Rows of ``ub`` that some incumbent strictly dominates (≥ in every coordinate and not equal)."""
+def _merge_near_ties(points: IntArray, counts: NDArray[np.int64] | NDArray[np.object_], final: Level,
+                     tie: IntArray) -> tuple[IntArray, NDArray[np.int64] | NDArray[np.object_], Level]:
+    """Two parties: join frontier points (sorted by the first party, descending) that lie within the tie slack
+    of their neighbour in both coordinates into one point; counts are summed and packages concatenated.
+
+    Among undominated points (by more than the slack), anything between two near-tied points in the first
+    coordinate is near-tied to them as well, so chaining neighbours finds every group.
+    """
+    d1 = points[:-1, 0] - points[1:, 0]
+    d2 = np.abs(points[1:, 1] - points[:-1, 1])
+    new = np.r_[True, (d1 > tie[0]) | (d2 > tie[1])]
+    if new.all():
+        return points, counts, final
+    heads = np.flatnonzero(new)
+    merged = np.add.reduceat(counts, heads)
+    start = np.r_[final.start[heads], final.start[-1]].astype(np.int64)
+    return points[heads], merged, Level(start, final.parent, final.cls)
+
+
+def _beaten(incumbents: IntArray, ub: IntArray, tie: IntArray) -> BoolArray:
+    """Rows of ``ub`` that some incumbent strictly dominates (≥ in every coordinate and not equal; for two
+    parties, beyond the tie slack: ≥ ub − tie everywhere and > ub + tie somewhere)."""
     n, p = ub.shape
     if n == 0:
         return np.zeros(0, dtype=bool)
@@ -251,7 +283,8 @@ def _beaten(incumbents: IntArray, ub: IntArray) -> BoolArray:
             ok: BoolArray = (k > 0) & (best2[np.maximum(k - 1, 0)] >= x2)
             return ok
 
-        out2: BoolArray = reach(ub[:, 0] + 1, ub[:, 1]) | reach(ub[:, 0], ub[:, 1] + 1)
+        s1, s2 = tie[0], tie[1]
+        out2: BoolArray = reach(ub[:, 0] + s1 + 1, ub[:, 1] - s2) | reach(ub[:, 0] - s1, ub[:, 1] + s2 + 1)
         return out2
     queries = np.repeat(ub, p, axis=0)
     queries[np.arange(n * p), np.tile(np.arange(p), n)] += 1
@@ -266,8 +299,9 @@ def _cap_zone(problem: Problem, level: int) -> IntArray:
     return out
 
 
-def _reduce_2d(cu: IntArray) -> tuple[IntArray, BoolArray, BoolArray]:
-    """Sort two-party candidates (first party descending, then second), find runs and the undominated runs."""
+def _reduce_2d(cu: IntArray, tie: IntArray | None = None) -> tuple[IntArray, BoolArray, BoolArray]:
+    """Sort two-party candidates (first party descending, then second), find runs and the undominated runs
+    (undominated beyond the slack ``tie`` when given)."""
     c1 = cu[:, 0]
     order = np.argsort(-c1, kind="stable")  # the candidates are sorted runs: timsort merges them
     s1 = c1[order]
@@ -275,6 +309,8 @@ def _reduce_2d(cu: IntArray) -> tuple[IntArray, BoolArray, BoolArray]:
         order = np.lexsort((-cu[:, 1], -c1))
     us = cu[order]
     first = first_of_runs(us)
+    if tie is not None:
+        return order.astype(np.int64), first, ~near_dominated_2d(us[first], tie)
     u2 = us[:, 1]
     excl = np.empty_like(u2)
     excl[0] = np.iinfo(np.int64).min
@@ -284,9 +320,10 @@ def _reduce_2d(cu: IntArray) -> tuple[IntArray, BoolArray, BoolArray]:
 
 
 def _reduce_general(
-    cu: IntArray, cmask: NDArray[np.uint64], theta: IntArray | None, capped: BoolArray
+    cu: IntArray, cmask: NDArray[np.uint64], theta: IntArray | None, capped: BoolArray, tie: IntArray | None = None
 ) -> tuple[IntArray, BoolArray, BoolArray]:
-    """Sort by (mask, points descending), find runs, and keep the runs no same-mask run prunes."""
+    """Sort by (mask, points descending), find runs, and keep the runs no same-mask run prunes (beyond the
+    slack ``tie``, two parties only, when given)."""
     w = cmask.shape[1]
     keys = [-cu[:, j] for j in reversed(range(cu.shape[1]))] + [cmask[:, j] for j in reversed(range(w))]
     order = np.lexsort(keys).astype(np.int64)
@@ -295,6 +332,10 @@ def _reduce_general(
     first = first_of_runs(us, seg)
     d = us[first]
     dseg = None if seg is None else seg[first]
+    if tie is not None:
+        # near-dominance: a strict advantage must exceed the slack, and survive the cap by more than it
+        active = None if theta is None else (~capped[None, :] | (d < (theta - tie)[None, :]))
+        return order, first, ~near_dominated_2d(d, tie, dseg, active)
     keep_group = undominated_sorted(d, dseg) if theta is None else ~_safely_dominated(d, dseg, theta, capped)
     return order, first, keep_group
 

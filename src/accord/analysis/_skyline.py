@@ -270,3 +270,85 @@ def undominated(u: IntArray, seg: IntArray | None = None) -> BoolArray:
     out = np.zeros(n, dtype=bool)
     out[order] = keep_sorted
     return out
+
+
+def near_dominated_2d(
+    u: IntArray, tie: IntArray, seg: IntArray | None = None, active: BoolArray | None = None
+) -> BoolArray:
+    """Two coordinates: rows some row of their segment dominates by more than the tie slack.
+
+    Row q is dominated when some row p of its segment has ``p >= q - tie`` in both coordinates and
+    ``p[j] > q[j] + tie[j]`` in one coordinate ``j`` (where ``active[q, j]``, if given). Differences of at most
+    ``tie`` are treated as possible ties, so near-tied rows never prune each other.
+
+    Parameters
+    ----------
+    u : ndarray of int64, shape (n, 2)
+        Rows sorted by ``seg`` ascending, then the first coordinate descending.
+    tie : ndarray of int64, shape (2,)
+        Slack per coordinate (non-negative).
+    seg : ndarray of int64, shape (n,), optional
+        Non-decreasing segment ids; rows of different segments never compare.
+    active : ndarray of bool, shape (n, 2), optional
+        Coordinates in which each row may be beaten strictly (all by default).
+
+    Returns
+    -------
+    ndarray of bool, shape (n,)
+
+    Notes
+    -----
+    "Strictly better in the first coordinate" selects a prefix of the segment (sorted by the first coordinate,
+    descending), and so does "at least as good in the first coordinate, up to the slack"; each condition is a
+    binary search plus a (segmented) prefix maximum of the second coordinate: O(n log n), no Python loop.
+
+    Examples
+    --------
+    >>> u = np.array([[10, 0], [9, 5], [8, 1], [5, 9]])
+    >>> near_dominated_2d(u, np.array([0, 0])).tolist()
+    [False, False, True, False]
+    >>> near_dominated_2d(u, np.array([2, 2])).tolist()
+    [False, False, False, False]
+    """
+    n = u.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    s1, s2 = np.int64(tie[0]), np.int64(tie[1])
+    u1, u2 = u[:, 0], u[:, 1]
+    if seg is None or n == 1 or seg[0] == seg[-1]:
+        neg1 = -u1  # ascending
+        # A: rows with p1 > q1 + s1 are the first kA; B: rows with p1 >= q1 - s1 are the first kB (kB >= 1)
+        k_a = np.searchsorted(neg1, -(u1 + s1), side="left")
+        k_b = np.searchsorted(neg1, -(u1 - s1), side="right")
+        best = np.maximum.accumulate(u2)
+        dom_a = (k_a > 0) & (best[np.maximum(k_a - 1, 0)] >= u2 - s2)
+        dom_b = best[k_b - 1] > u2 + s2
+    else:
+        uniq1 = np.unique(u1)
+        uniq2 = np.unique(u2)
+        m1, m2 = uniq1.size, uniq2.size
+        r1 = np.searchsorted(uniq1, u1, side="right")  # 1..m1, larger = better
+        key = seg * (m1 + 2) + (m1 + 1 - r1)  # ascending in the given order
+        starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+        seg_start = np.repeat(starts, np.diff(np.r_[starts, n]))
+        r2 = np.searchsorted(uniq2, u2, side="left")  # 0..m2-1
+        base = seg * (m2 + 1)
+        # segmented prefix maximum of the second coordinate's rank: later segments sit above earlier ones
+        cum = np.maximum.accumulate(base + r2 + 1)
+
+        def prefix_best(c: IntArray) -> tuple[IntArray, BoolArray]:
+            """For rows whose first coordinate rank exceeds c: end of that prefix and whether it is non-empty."""
+            k = np.searchsorted(key, seg * (m1 + 2) + (m1 + 1 - c), side="left")
+            return k, k > seg_start
+
+        k_a, has_a = prefix_best(np.searchsorted(uniq1, u1 + s1, side="right"))
+        k_b, has_b = prefix_best(np.searchsorted(uniq1, u1 - s1, side="left"))
+        top_a = cum[np.maximum(k_a - 1, 0)] - base - 1  # best rank of the second coordinate in the prefix
+        top_b = cum[np.maximum(k_b - 1, 0)] - base - 1
+        dom_a = has_a & (top_a >= np.searchsorted(uniq2, u2 - s2, side="left"))
+        dom_b = has_b & (top_b >= np.searchsorted(uniq2, u2 + s2, side="right"))
+    if active is not None:
+        dom_a &= active[:, 0]
+        dom_b &= active[:, 1]
+    out: BoolArray = dom_a | dom_b
+    return out

@@ -6,6 +6,12 @@ restricted to the bargaining zone (individually rational packages). Where partie
 each party's **normalised gain** g_i(ω) = (u_i(ω) − b_i) / (u_i^max − b_i) is used — 0 at the BATNA, 1 at the
 party's best package — and every result says which scale it used.
 
+Which frontier point a solution picks, and which of two tied points wins, is decided exactly: on the frontier
+engine's integer grid (:attr:`Frontier.grid_points <accord.analysis.frontier.Frontier.grid_points>`, where
+integer points are exact and other points are compared on a decimal grid of about 1e-9 of each party's scale,
+DOMAIN §4), with Nash products, gains and sums compared as exact rationals. Floating point only pre-selects
+the few near-ties that the exact comparison then settles.
+
 References
 ----------
 Nash, J. (1950). The bargaining problem. *Econometrica* 18(2).
@@ -16,11 +22,15 @@ claiming").
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
 
+from accord.analysis._compile import grid_utilities, utility_grid
 from accord.analysis.frontier import Frontier, pareto_frontier
 from accord.model import Case, Package
 from accord.model.preferences import FloatArray
@@ -238,12 +248,157 @@ def compromise_package(case: Case) -> Package:
     return tuple(out)
 
 
-def _pick(scores: FloatArray, tiebreak: FloatArray) -> int:
-    """Index of the max of ``scores`` (ties within tolerance broken by ``tiebreak``, then order)."""
-    best = scores.max()
-    tol = 1e-9 * max(1.0, abs(float(best))) if np.isfinite(best) else 0.0
-    cand = np.flatnonzero(scores >= best - tol)
-    return int(cand[np.argmax(tiebreak[cand])])
+#: Near-ties the floating-point pre-selection keeps for the exact comparison (relative to the magnitudes).
+_PRESELECT = 1e-9
+
+#: One level of a lexicographic choice: approximate values and their magnitudes for every frontier row
+#: (floats, to pre-select), and the exact value of one row (to decide).
+_Key = tuple[np.ndarray, np.ndarray, Callable[[int], Fraction]]
+
+
+@dataclass(frozen=True)
+class _ExactPoints:
+    """Frontier points and BATNAs as exact integers in one common unit for every party.
+
+    ``units[j, i] / den`` is party i's utility at frontier point j on the engine's grid (exact decimal steps),
+    ``batnas[i] / den`` its BATNA; one common ``den`` makes raw points comparable across parties (shared
+    scales) and changes no ratio. Integers are Python ints in object arrays when int64 could overflow.
+    """
+
+    units: np.ndarray
+    batnas: np.ndarray
+    zone: np.ndarray
+
+
+def _exact_points(case: Case, front: Frontier) -> _ExactPoints:
+    grid = utility_grid(case)
+    g = front.grid_points
+    if g.shape != front.utilities.shape:  # a frontier assembled by hand: put its points on the grid
+        g = grid_utilities(case, grid, np.asarray([p[0] for p in front.packages], dtype=np.int64).reshape(
+            len(front), case.n_issues)) if len(front) else np.zeros((0, case.n_parties), dtype=np.int64)
+    quanta = [_quantum(float(q)) for q in grid.quantum]
+    batnas = [_exact_batna(float(b), q, float(fq)) for b, q, fq in zip(case.batnas, quanta, grid.quantum,
+                                                                           strict=True)]
+    den = 1
+    for x in (*quanta, *batnas):
+        den = math.lcm(den, x.denominator)
+    steps = [int(q * den) for q in quanta]
+    b_units = [int(b * den) for b in batnas]
+    bound = (int(np.abs(g).max(initial=0)) * max(steps, default=1) + max((abs(x) for x in b_units), default=0))
+    if bound < 2**62:
+        units = g.astype(np.int64) * np.asarray(steps, dtype=np.int64)[None, :]
+        b_arr = np.asarray(b_units, dtype=np.int64)
+    else:  # exact Python integers (slower, only for extreme grids)
+        units = g.astype(object) * np.asarray(steps, dtype=object)[None, :]
+        b_arr = np.asarray(b_units, dtype=object)
+    # the zone exactly as ``pareto_frontier(rational=True)`` draws it: grid points reaching the BATNA thresholds
+    zone = np.all(g >= grid.thresholds(case.batnas)[None, :], axis=1)
+    return _ExactPoints(units, b_arr, zone)
+
+
+def _quantum(q: float) -> Fraction:
+    """A grid step as an exact decimal (10**e; the engine's steps are powers of ten)."""
+    e = round(math.log10(q))
+    return Fraction(10) ** e if 10.0**e == q else Fraction(q)
+
+
+def _exact_batna(b: float, quantum: Fraction, q: float) -> Fraction:
+    """A BATNA as an exact rational: snapped to the grid when it lies on it (within the rounding of a float
+    sum, like the engine's thresholds), otherwise the decimal the user wrote."""
+    steps = b / q
+    near = round(steps)
+    if abs(steps - near) <= 1e-6:
+        return near * quantum
+    return Fraction(repr(b))
+
+
+def _pick(rows: np.ndarray, keys: Sequence[_Key]) -> int:
+    """The first of ``rows`` (frontier order) with the largest keys, compared lexicographically and exactly.
+
+    Each level keeps the rows whose approximate value is within a relative ``_PRESELECT`` of the best (a
+    superset of the exact maxima: the approximations err by about 1e-15 of their magnitudes), then keeps the
+    exact maxima among them.
+    """
+    cand = np.asarray(rows, dtype=np.int64)
+    for approx, magnitude, exact in keys:
+        if cand.size <= 1:
+            break
+        v = approx[cand]
+        top = float(v.max())
+        if not np.isfinite(top):  # every candidate is −inf: exactly tied (a Nash product of 0)
+            cand = cand[v == top]
+            continue
+        tol = _PRESELECT * max(1.0, abs(top), float(np.max(magnitude[cand])))
+        cand = cand[v >= top - tol]
+        if cand.size > 1:
+            values = [exact(int(j)) for j in cand]
+            best = max(values)
+            cand = cand[np.array([x == best for x in values])]
+    return int(cand[0])
+
+
+def _fraction_sum(parts: Sequence[Fraction]) -> Fraction:
+    total = Fraction(0)
+    for x in parts:
+        total += x
+    return total
+
+
+def _solution_keys(case: Case, ex: _ExactPoints) -> dict[str, list[_Key]]:
+    """The exact, lexicographic keys of every solution point (see :data:`CONVENTIONS`)."""
+    u, b = ex.units, ex.batnas
+    n, p = u.shape
+    uf = u.astype(float)
+    bf = b.astype(float)
+    ideal = u.max(axis=0) if n else b
+    span = [int(x) for x in (ideal - b)]
+
+    def joint_exact(j: int) -> Fraction:
+        if case.shared_scales:
+            return Fraction(sum(int(x) for x in u[j]))
+        return _fraction_sum([Fraction(int(u[j, i] - b[i]), span[i]) for i in range(p) if span[i] > 0])
+
+    span_f = np.asarray([float(x) if x > 0 else np.inf for x in span])
+    if case.shared_scales:
+        joint_f = uf.sum(axis=1)
+        joint_mag = np.abs(uf).sum(axis=1)
+    else:
+        joint_f = ((uf - bf[None, :]) / span_f[None, :]).sum(axis=1)
+        joint_mag = (np.abs(uf) + np.abs(bf)[None, :]) @ (1.0 / span_f)
+    joint: _Key = (joint_f, joint_mag, joint_exact)
+    keys: dict[str, list[_Key]] = {"max_joint": [joint]}
+
+    zone = np.flatnonzero(ex.zone)
+    if not zone.size:
+        return keys
+    surplus = u - b[None, :]
+    surplus = np.where(surplus > 0, surplus, 0)  # zone points may sit a grid rounding below a BATNA
+    sf = surplus.astype(float)
+    z_ideal = u[zone].max(axis=0)
+    z_span = [int(x) for x in (z_ideal - b)]
+
+    def nash_exact(j: int) -> Fraction:
+        return Fraction(math.prod(int(x) for x in surplus[j]))
+
+    with np.errstate(divide="ignore"):
+        logs = np.log(sf)
+    log_nash = logs.sum(axis=1)
+    keys["nash"] = [(log_nash, np.abs(np.where(np.isfinite(logs), logs, 0.0)).sum(axis=1), nash_exact), joint]
+
+    def ks_gains(j: int) -> list[Fraction]:
+        return [Fraction(int(surplus[j, i]), z_span[i]) if z_span[i] > 0 else Fraction(0) for i in range(p)]
+
+    zs_f = np.asarray([float(x) if x > 0 else np.inf for x in z_span])
+    gz = sf / zs_f[None, :]
+    ones = np.ones(n)
+    keys["kalai_smorodinsky"] = [(gz.min(axis=1), ones, lambda j: min(ks_gains(j))),
+                                 (gz.sum(axis=1), ones * p, lambda j: _fraction_sum(ks_gains(j)))]
+    if case.shared_scales:
+        s_min: _Key = (sf.min(axis=1), sf.max(axis=1), lambda j: Fraction(min(int(x) for x in surplus[j])))
+        s_sum: _Key = (sf.sum(axis=1), sf.sum(axis=1), lambda j: Fraction(sum(int(x) for x in surplus[j])))
+        keys["egalitarian"] = [s_min, s_sum]
+        keys["utilitarian"] = [(joint_f, joint_mag, joint_exact), s_min]
+    return keys
 
 
 def bargaining(case: Case, frontier: Frontier | None = None) -> Bargaining:
@@ -267,6 +422,12 @@ def bargaining(case: Case, frontier: Frontier | None = None) -> Bargaining:
     with ū the ideal point over Z; egalitarian maximises min_i (u_i − b_i) and utilitarian Σ u_i, both only
     when the case declares shared scales, since otherwise the parties' points are not comparable.
 
+    Zone membership, maxima and ties are decided exactly on the frontier's integer grid
+    (``Frontier.grid_points``): a point is in Z when its grid utilities reach the BATNA thresholds (as
+    ``pareto_frontier(rational=True)`` draws Z), and products, minima and sums of surpluses and gains are
+    compared as exact rationals, so two points tie only when they are truly equal on the grid. Among exact
+    ties the first point in frontier order wins (the largest utility of the first party).
+
     Examples
     --------
     >>> case = Case.from_tables("t", {"a": ["x", "y", "z"], "b": ["p", "q"]},
@@ -279,13 +440,13 @@ def bargaining(case: Case, frontier: Frontier | None = None) -> Bargaining:
     u = front.utilities
     b = np.asarray(case.batnas, dtype=float)
     ideal = ideal_point(front)
-    tol = tolerance(np.concatenate([u.ravel(), b]))
-    rational = np.all(u >= b[None, :] - tol, axis=1)
+    exact = _exact_points(case, front)
     scale = scale_of(case)
     joint_all = joint_values(case, u, ideal)
     max_joint = float(joint_all.max())
     comp = compromise_package(case)
     even = float(joint_values(case, case.utilities([comp]), ideal)[0])
+    keys = _solution_keys(case, exact)
 
     solutions: dict[str, SolutionPoint] = {}
 
@@ -298,24 +459,14 @@ def bargaining(case: Case, frontier: Frontier | None = None) -> Bargaining:
             int(front.package_counts[row]), CONVENTIONS[name],
         )
 
-    solutions["max_joint"] = make("max_joint", _pick(joint_all, np.zeros(len(u))))
-    zone = np.flatnonzero(rational)
+    solutions["max_joint"] = make("max_joint", _pick(np.arange(len(u)), keys["max_joint"]))
+    zone = np.flatnonzero(exact.zone)
     zone_ideal: FloatArray | None = None
     if zone.size:
-        uz = u[zone]
-        surplus = np.maximum(uz - b[None, :], 0.0)
-        joint_z = joint_all[zone]
-        with np.errstate(divide="ignore"):
-            log_nash = np.log(surplus).sum(axis=1)
-        solutions["nash"] = make("nash", int(zone[_pick(log_nash, joint_z)]))
-        zone_ideal = uz.max(axis=0)
-        gz = normalised_gains(uz, b, zone_ideal)
-        solutions["kalai_smorodinsky"] = make("kalai_smorodinsky", int(zone[_pick(gz.min(axis=1), gz.sum(axis=1))]))
-        if case.shared_scales:
-            solutions["egalitarian"] = make(
-                "egalitarian", int(zone[_pick(surplus.min(axis=1), surplus.sum(axis=1))]))
-            solutions["utilitarian"] = make(
-                "utilitarian", int(zone[_pick(uz.sum(axis=1), surplus.min(axis=1))]))
+        zone_ideal = u[zone].max(axis=0)
+        for name in ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian"):
+            if name in keys:
+                solutions[name] = make(name, _pick(zone, keys[name]))
     return Bargaining(
         case.party_names, b, ideal, zone_ideal, not bool(zone.size), int(zone.size), len(front), scale,
         max_joint, even, solutions,

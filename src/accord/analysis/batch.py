@@ -190,7 +190,8 @@ class BatchEvaluation:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``{"case", "parties", "aggregates", "rows"}``."""
+        """JSON-ready form: ``{"case", "parties", "scale", "compromise", "frontier_size", "grid", "aggregates",
+        "rows"}`` (``grid``: the grids real issues were analysed on, "" if none)."""
         return {
             "case": self.case.name,
             "parties": list(self.case.party_names),
@@ -200,6 +201,7 @@ class BatchEvaluation:
                                                                       self.reference.compromise_utilities,
                                                                       strict=True)}},
             "frontier_size": len(self.reference.frontier),
+            "grid": self.reference.frontier.grid,
             "aggregates": self.aggregates(),
             "rows": self.rows(),
         }

@@ -39,7 +39,7 @@ from accord.errors import RequestError, TooLargeError
 from accord.model import Case, Package, PartialPackage
 from accord.model.preferences import FloatArray
 
-__all__ = ["DEFAULT_CAP", "DEFAULT_LIMIT", "REL_TOL", "Frontier", "grid_note", "pareto_frontier"]
+__all__ = ["DEFAULT_CAP", "DEFAULT_LIMIT", "REL_TOL", "Frontier", "grid_note", "grid_point", "pareto_frontier"]
 
 #: Default number of packages listed per frontier point.
 DEFAULT_CAP = 10
@@ -145,6 +145,28 @@ def grid_note(case: Case) -> str:
     """
     parts = [f"{i.name} on {i.grid} points" for i in case.issues if i.type == "real"]
     return ("real issues analysed on a grid: " + ", ".join(parts)) if parts else ""
+
+
+def grid_point(case: Case, package: Package | Mapping[str, str] | str) -> np.ndarray:
+    """A package's utilities on the integer grid :func:`pareto_frontier` compares on (one int64 per party).
+
+    Comparable with :attr:`Frontier.grid_points` of any frontier of the same case, so code can tell exactly
+    whether a frontier point equals or improves on an agreement (``preferred_to`` uses the same numbers).
+
+    Raises
+    ------
+    RequestError
+        Unknown issue or option, or an incomplete package.
+
+    Examples
+    --------
+    >>> case = Case.from_tables("t", {"a": ["x", "y"]}, {"A": {"a": [0, 2]}, "B": {"a": [0.5, 0.25]}})
+    >>> grid_point(case, "a=y").tolist()
+    [2, 2500000000]
+    """
+    pkg = case.package(package)
+    out: np.ndarray = grid_utilities(case, utility_grid(case), np.asarray([pkg], dtype=np.int64))[0]
+    return out
 
 
 def pareto_frontier(

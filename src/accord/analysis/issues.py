@@ -667,8 +667,8 @@ def classify_issues(
     tau : float, default 0.1
         The tolerance τ of DOMAIN §2 (importance gap, complementarity spread, priority-ratio gap).
     frontier : Frontier, optional
-        The case's frontier, if already computed; only needed (for each party's best utility) when the
-        case has interaction terms and no shared scales. Otherwise it is never computed.
+        The case's frontier, if already computed: its column maxima then give each party's best utility
+        (needed without shared scales). A frontier is never computed here.
     max_pairs : int, default 50
         How many logrolling pairs to keep (the best by joint gain); ``logrolling_count`` is always exact.
 
@@ -777,16 +777,14 @@ def classify_issues(
 # logrolling
 # ---------------------------------------------------------------------------------------------------------
 def party_best_utilities(case: Case, frontier: Frontier | None = None) -> FloatArray:
-    """u_i^max for every party: Σ_k max s_ik for additive preferences, else the frontier's column maxima."""
+    """u_i^max for every party: the column maxima of ``frontier`` when one is given (free), otherwise each
+    party's best package found exactly without a frontier (:func:`accord.analysis.optimize.best_utilities`)."""
     if frontier is not None:
         out: FloatArray = frontier.utilities.max(axis=0)
         return out
-    if case.additive:
-        return np.array([sum(float(s[i].max()) for s in case.scores) for i in range(case.n_parties)])
-    from accord.analysis.frontier import pareto_frontier
+    from accord.analysis.optimize import best_utilities
 
-    out = pareto_frontier(case, cap=1).utilities.max(axis=0)
-    return out
+    return best_utilities(case)
 
 
 def joint_weights(case: Case, frontier: Frontier | None = None) -> FloatArray:

@@ -251,7 +251,7 @@ def _search(case: Case, package: Package | Mapping[str, str] | str, objective: t
         note = objective[1]
     problem = compile_case(case, grid, allowed_options(case, {}))
     if problem.n_terms or problem.capped.any():
-        best, pkg, method = _by_region(case, grid, agreement, t, w, limit)
+        best, pkg, method = _by_region(case, grid, agreement, t, w, problem.tie, limit)
     else:
         best, pkg, method = _branch_and_bound(case, grid, problem, t, w, limit, objective is None)
     if best is None or pkg is None:
@@ -270,23 +270,30 @@ def _improvement(case: Case, agreement: Package, pkg: Package, weights: FloatArr
                        float(np.dot(weights, gains)), note, True, method)
 
 
-def _pick(points: IntArray, t: IntArray, w: FloatArray) -> int | None:
+def _improves(gain: IntArray, tie: IntArray) -> BoolArray:
+    """Rows of grid gains that are a strict improvement: ≥ 0 everywhere and > 0 somewhere, where differences
+    within the tie slack (two parties on a rounded grid, as the frontier engine) count as ties."""
+    out: BoolArray = np.all(gain >= -tie, axis=-1) & np.any(gain > tie, axis=-1)
+    return out
+
+
+def _pick(points: IntArray, t: IntArray, w: FloatArray, tie: IntArray) -> int | None:
     """Index of the point with the largest objective among those that strictly improve on t (None if none)."""
     gain = points - t[None, :]
-    better = np.all(gain >= 0, axis=1) & np.any(gain > 0, axis=1)
+    better = _improves(gain, tie)
     if not better.any():
         return None
     value = np.where(better, gain @ w, -np.inf)
     return int(np.argmax(value))
 
 
-def _by_region(case: Case, grid: UtilityGrid, agreement: Package, t: IntArray, w: FloatArray,
+def _by_region(case: Case, grid: UtilityGrid, agreement: Package, t: IntArray, w: FloatArray, tie: IntArray,
                limit: int) -> tuple[float | None, Package | None, str]:
     """Non-additive cases: the undominated packages every party weakly prefers to the agreement."""
     from accord.analysis.frontier import pareto_frontier
 
     f = pareto_frontier(case, preferred_to=agreement, cap=1, limit=limit)
-    j = _pick(f.grid_points, t, w)
+    j = _pick(f.grid_points, t, w, tie)
     if j is None:
         return None, None, f.method
     return float((f.grid_points[j] - t) @ w), f.packages[j][0], f.method + ", restricted to improvements"
@@ -296,14 +303,17 @@ def _branch_and_bound(case: Case, grid: UtilityGrid, problem: Problem, t: IntArr
                       limit: int, existence: bool) -> tuple[float | None, Package | None, str]:
     """Additive cases: exact branch and bound (see the module notes). With ``existence`` any verified strict
     improvement answers the question."""
+    tie = problem.tie
     lam, incumbent = _relaxations(problem, t, w)
-    floor = float(np.min(w)) * (1 - 1e-9)  # the least objective a strict improvement can have
+    # the least objective a strict improvement can have: one coordinate beyond the slack, the others within it
+    least = min(float(w[j] * (tie[j] + 1) - (w @ tie - w[j] * tie[j])) for j in range(w.size))
+    floor = least - 1e-9 * abs(least)
     best_value = None
     best_pkg: Package | None = None
     if incumbent is not None:
         u = grid_utilities(case, grid, np.asarray(incumbent, dtype=np.int64))[0]
         gain = u - t
-        if np.all(gain >= 0) and np.any(gain > 0):
+        if _improves(gain, tie):
             best_value = float(gain @ w)
             best_pkg = incumbent
             if existence:
@@ -316,7 +326,8 @@ def _branch_and_bound(case: Case, grid: UtilityGrid, problem: Problem, t: IntArr
     for v in vectors:
         per_step = np.array([float(np.max(step.add @ v)) for step in problem.steps] + [0.0])
         suffix.append(np.cumsum(per_step[::-1])[::-1])
-    offsets = [float(v @ t) for v in vectors]
+    # region u ≥ t − tie: for v = w + λ, w·(u − t) ≤ v·u − w·t − λ·(t − tie) (Lagrangian bound)
+    offsets = [float(w @ t)] + ([float(w @ t + lam @ (t - tie))] if lam is not None else [])
 
     def prune(level: int, cand: IntArray) -> BoolArray:
         keep = np.ones(cand.shape[0], dtype=bool)
@@ -324,8 +335,8 @@ def _branch_and_bound(case: Case, grid: UtilityGrid, problem: Problem, t: IntArr
             keep &= cand.astype(np.float64) @ v + suf[level] - off >= target - tol
         return keep
 
-    outcome = solve(problem, thresholds=t, prune=prune, limit=limit)
-    j = _pick(outcome.points, t, w)
+    outcome = solve(problem, thresholds=t - tie, prune=prune, limit=limit)
+    j = _pick(outcome.points, t, w, tie)
     method = "branch and bound over the issue-by-issue merge (Lagrangian bounds, MILP incumbent)"
     if j is not None:
         value = float((outcome.points[j] - t) @ w)

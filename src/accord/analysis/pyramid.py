@@ -30,11 +30,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from accord.analysis._enumerate import ENUMERATION_LIMIT
+from accord.analysis._merge import DEFAULT_LIMIT
 from accord.analysis.bargaining import (
     Scale,
     compromise_package,
@@ -43,15 +45,24 @@ from accord.analysis.bargaining import (
     scale_of,
     tolerance,
 )
-from accord.analysis.frontier import DEFAULT_CAP, Frontier, pareto_frontier
+from accord.analysis.frontier import DEFAULT_CAP, Frontier, grid_note, pareto_frontier
 from accord.errors import RequestError, TooLargeError
 from accord.model import Case, Package
 from accord.model.preferences import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from accord.analysis.optimize import Improvement as OptimizeImprovement
 
 BoolArray = NDArray[np.bool_]
 
 #: The zone is counted (to report the fraction the agreement dominates) up to this many packages.
 ZONE_LIMIT = 10**7
+
+#: Partial packages the frontier engine may hold when :func:`evaluate` tries the frontier of an additive case
+#: with three or more parties and more than ``ENUMERATION_LIMIT`` packages. Beyond it the frontier would take
+#: many seconds (a 3-party 30 × 10 opposed case has half a million points), and the single-package search of
+#: :mod:`accord.analysis.optimize` answers the level and the value left on the table exactly instead.
+EVALUATE_LIMIT = 25_000
 
 #: Names of the pyramid's levels, in the seed's words.
 LEVEL_NAMES = {
@@ -168,6 +179,7 @@ def reference_for(
     *,
     frontier: Frontier | None = None,
     cap: int = DEFAULT_CAP,
+    limit: int = DEFAULT_LIMIT,
 ) -> PyramidReference:
     """Build the :class:`PyramidReference` of ``case`` (its full frontier and the derived numbers).
 
@@ -178,6 +190,9 @@ def reference_for(
         The case's full, unrestricted frontier if already computed.
     cap : int
         Packages kept per frontier point (when the frontier is computed here).
+    limit : int
+        Most partial packages the frontier engine may hold (see
+        :func:`~accord.analysis.frontier.pareto_frontier`).
 
     Returns
     -------
@@ -195,7 +210,7 @@ def reference_for(
     >>> reference_for(case).max_joint_value
     1.0
     """
-    front = frontier if frontier is not None else pareto_frontier(case, cap=cap)
+    front = frontier if frontier is not None else pareto_frontier(case, cap=cap, limit=limit)
     return _reference(case, front, complete=True)
 
 
@@ -206,8 +221,8 @@ def _reference(case: Case, front: Frontier, *, complete: bool) -> PyramidReferen
     elif case.additive:
         ideal = _additive_ideal(case)
     else:
-        raise TooLargeError("the frontier of this case is too large to find each party's best package; "
-                            "pass the case's full frontier")
+        raise TooLargeError("the frontier of this case is too large to find its largest joint value (its "
+                            "preferences are not additive); pass the case's full frontier")
     u = front.utilities
     comp = compromise_package(case)
     comp_u = case.utilities([comp])[0]
@@ -346,6 +361,10 @@ def assess(reference: PyramidReference, utilities: FloatArray) -> Assessment:
         left_points = np.where(has[:, None], fu[safe] - a, 0.0)
         left_gain = np.where(has, fj[safe] - ja, 0.0)
         left = left_points if case.shared_scales else np.where(has[:, None], fg[safe] - ga, 0.0)
+        # a party the improvement leaves where it was gains 0, not the rounding of two float sums (±1e-16)
+        same = np.abs(left_points) <= t
+        left_points = np.where(same, 0.0, left_points)
+        left = np.where(same, 0.0, left)
     else:  # pragma: no cover - a case always has a frontier point
         left_points = np.zeros_like(a)
         left = np.zeros_like(a)
@@ -725,11 +744,12 @@ class Evaluation:
     compromise : dict
         The compromise package and its utilities.
     improvements : tuple of Improvement
-        Undominated improvements, best joint gain first, at most ``cap``.
-    improvement_count : int
-        How many packages are undominated improvements (exact).
-    improvement_points : int
-        How many distinct utility vectors they reach.
+        Undominated improvements, best joint gain first, at most ``cap``. When the frontier is too large to
+        list (``improvement_count`` is None), only the improvement with the largest joint gain.
+    improvement_count : int or None
+        How many packages are undominated improvements (exact); None when the frontier is too large to list.
+    improvement_points : int or None
+        How many distinct utility vectors they reach (None likewise).
     value_left : dict of party to float
         Each party's gain in the improvement with the largest joint gain (zeros when Pareto-optimal), on
         ``scale``.
@@ -746,14 +766,18 @@ class Evaluation:
     at_max_joint : bool
     nash_optimal : bool or None
         Individually rational and at a maximum of the Nash product Π (u_i − b_i) (None if unknown).
-    distance : float
-        See :data:`DISTANCE_DEFINITION`.
+    distance : float or None
+        See :data:`DISTANCE_DEFINITION` (None when the frontier is too large to list).
     zone_size : int or None
         Packages in the bargaining zone (None when more than :data:`ZONE_LIMIT` or not countable).
     zone_dominated_fraction : float or None
         Share of the zone's packages that the agreement dominates.
     exact : bool
-        Always True: every figure is exact.
+        Always True: every figure is exact (figures that could not be computed are None).
+    note : str
+        How the figures were found when the case's full frontier was too large ("" otherwise).
+    grid : str
+        The grids real issues were analysed on ("" if none; see :func:`~accord.analysis.frontier.grid_note`).
     """
 
     parties: tuple[str, ...]
@@ -767,8 +791,8 @@ class Evaluation:
     dominates_compromise: bool
     compromise: dict[str, Any]
     improvements: tuple[Improvement, ...]
-    improvement_count: int
-    improvement_points: int
+    improvement_count: int | None
+    improvement_points: int | None
     value_left: dict[str, float]
     value_left_points: dict[str, float]
     value_left_joint: float
@@ -778,10 +802,12 @@ class Evaluation:
     max_joint_value: float
     at_max_joint: bool
     nash_optimal: bool | None
-    distance: float
+    distance: float | None
     zone_size: int | None
     zone_dominated_fraction: float | None
     exact: bool = True
+    note: str = ""
+    grid: str = ""
 
     @property
     def level_name(self) -> str:
@@ -819,6 +845,8 @@ class Evaluation:
             "zone_size": self.zone_size,
             "zone_dominated_fraction": self.zone_dominated_fraction,
             "exact": self.exact,
+            "note": self.note,
+            "grid": self.grid,
         }
 
 
@@ -841,6 +869,7 @@ def evaluate(
     cap: int = DEFAULT_CAP,
     frontier: Frontier | None = None,
     reference: PyramidReference | None = None,
+    limit: int | None = None,
 ) -> Evaluation:
     """Place an agreement on Thompson's pyramid and measure the value it leaves on the table.
 
@@ -855,6 +884,10 @@ def evaluate(
         The case's full, unrestricted frontier, if already computed.
     reference : PyramidReference, optional
         A reference built by :func:`reference_for` for this case (to evaluate many agreements cheaply).
+    limit : int, optional
+        Most partial packages the frontier engine may hold before the smaller questions below are asked
+        instead. Default: :data:`EVALUATE_LIMIT` for additive cases of three or more parties with more than
+        10**7 packages, otherwise the engine's own default.
 
     Returns
     -------
@@ -879,8 +912,13 @@ def evaluate(
       min_i w_i Δu_i on that scale — then the first in frontier order (largest utility of the first party).
     - Distance: :data:`DISTANCE_DEFINITION`.
     - Zone fraction: |{ω' in zone : ω dominates ω'}| / |zone|, when |zone| ≤ 10^7.
-    - When the case's full frontier is too large, the frontier restricted to u ≥ u(ω) is used instead; the
-      Nash flag is then unknown (None).
+    - When the case's full frontier is too large (more than ``limit`` partial packages), the frontier
+      restricted to the packages every party weakly prefers to ω (``preferred_to``) is used instead: it
+      holds every improvement, so everything but the Nash flag (None) is unchanged. When that is too large
+      as well (additive cases only), the level and the value left on the table come from the exact
+      single-package search (:func:`~accord.analysis.optimize.best_improvement`; among improvements with the
+      same joint gain it takes the most points for the first party); the improvements are then not counted
+      and the distance is not computed (None), and ``note`` says so.
 
     Examples
     --------
@@ -904,13 +942,123 @@ def evaluate(
         if frontier is not None:
             reference = reference_for(case, frontier=frontier)
         else:
+            lim = limit if limit is not None else _frontier_limit(case)
             try:
-                reference = reference_for(case, cap=cap)
+                reference = reference_for(case, cap=cap, limit=lim)
             except TooLargeError:
-                restricted = pareto_frontier(case, cap=cap, at_least=u[0])
-                reference = _reference(case, restricted, complete=False)
+                return _evaluate_large(case, pkg, u[0], cap, lim)
     res = assess(reference, u)
     return _evaluation(reference, pkg, res, cap)
+
+
+def _frontier_limit(case: Case) -> int:
+    """How many partial packages :func:`evaluate` lets the frontier engine hold (see :data:`EVALUATE_LIMIT`)."""
+    if case.n_parties >= 3 and case.additive and case.space_size > ENUMERATION_LIMIT:
+        return EVALUATE_LIMIT
+    return DEFAULT_LIMIT
+
+
+def _evaluate_large(case: Case, pkg: Package, a: FloatArray, cap: int, limit: int) -> Evaluation:
+    """Evaluate when the full frontier is too large: the restricted frontier, else the single-package search."""
+    from accord.analysis.optimize import best_improvement
+
+    found = None
+    if case.additive:
+        # A fast exact answer first: a Pareto-optimal agreement needs no frontier at all.
+        found = best_improvement(case, pkg)
+        if found is None:
+            return _evaluation_by_search(case, pkg, a, None, cap)
+    try:
+        restricted = pareto_frontier(case, cap=cap, preferred_to=pkg, limit=limit)
+    except TooLargeError:
+        if found is None:
+            raise
+        return _evaluation_by_search(case, pkg, a, found, cap)
+    reference = _reference(case, restricted, complete=False)
+    return _evaluation(reference, pkg, assess(reference, a[None, :]), cap)
+
+
+def _evaluation_by_search(case: Case, pkg: Package, a: FloatArray, found: OptimizeImprovement | None,
+                          cap: int) -> Evaluation:
+    """The evaluation of an additive case from the exact best improvement alone (no frontier)."""
+    names = case.party_names
+    b = np.asarray(case.batnas, dtype=float)
+    ideal = _additive_ideal(case)
+    comp = compromise_package(case)
+    comp_u = case.utilities([comp])[0]
+    tol = tolerance(np.concatenate([a, b, ideal, comp_u]))
+    rational = bool(np.all(a >= b - tol))
+    dom_comp = bool(np.all(a >= comp_u - tol) and np.any(a > comp_u + tol))
+    pareto = found is None
+    level = 0 if not rational else 3 if pareto else 2 if dom_comp else 1
+    ja = float(joint_values(case, a[None, :], ideal)[0])
+    max_joint = _additive_max_joint(case, ideal)
+    joint_tol = 1e-9 * max(1.0, abs(max_joint), abs(ja))
+
+    def per(x: FloatArray) -> dict[str, float]:
+        return {n: float(v) for n, v in zip(names, x, strict=True)}
+
+    zeros = np.zeros(case.n_parties)
+    if found is None:
+        left = left_points = zeros
+        left_joint = 0.0
+        left_pkg = None
+        improvements: tuple[Improvement, ...] = ()
+        count: int | None = 0
+        points: int | None = 0
+        distance: float | None = 0.0
+        note = ("the full frontier is too large to list; Pareto-optimality decided exactly by the single-package "
+                "search (accord.analysis.optimize)")
+    else:
+        gained = normalised_gains(np.stack([found.utilities, a]), b, ideal)
+        same = np.abs(found.gains) <= tol
+        left_points = np.where(same, 0.0, found.gains)
+        left = np.where(same, 0.0, left_points if case.shared_scales else gained[0] - gained[1])
+        left_joint = float(joint_values(case, found.utilities[None, :], ideal)[0]) - ja
+        left_pkg = case.labels(found.package)
+        improvements = (Improvement(left_pkg, per(found.utilities), left_joint),) if cap >= 1 else ()
+        count = points = distance = None
+        note = ("the frontier is too large to list, even restricted to the packages every party prefers to the "
+                "agreement: the level and the value left on the table are exact (single-package search, "
+                "accord.analysis.optimize); the improvements are not counted and the distance is not computed")
+    zone_size: int | None = None
+    zone_frac: float | None = None
+    dist = zone_distribution(case, tol=tol)
+    if dist is not None:
+        zu, zc = dist
+        zone_size = int(zc.sum())
+        if zone_size:
+            dominated = np.all(zu <= a[None, :] + tol, axis=1) & np.any(zu < a[None, :] - tol, axis=1)
+            zone_frac = float(zc[dominated].sum()) / zone_size
+    return Evaluation(
+        parties=names,
+        package=case.labels(pkg),
+        utilities=per(a),
+        batnas=per(b),
+        surplus=per(a - b),
+        level=level,
+        individually_rational=rational,
+        pareto_optimal=pareto,
+        dominates_compromise=dom_comp,
+        compromise={"package": case.labels(comp), "utilities": per(comp_u)},
+        improvements=improvements,
+        improvement_count=count,
+        improvement_points=points,
+        value_left=per(left),
+        value_left_points=per(left_points),
+        value_left_joint=left_joint,
+        value_left_package=left_pkg,
+        scale=scale_of(case),
+        joint_value=ja,
+        max_joint_value=max_joint,
+        at_max_joint=ja >= max_joint - joint_tol,
+        nash_optimal=None,
+        distance=distance,
+        zone_size=zone_size,
+        zone_dominated_fraction=zone_frac,
+        note=note,
+        grid=grid_note(case),
+    )
 
 
 def _same_game(a: Case, b: Case) -> bool:
@@ -986,4 +1134,5 @@ def _evaluation(ref: PyramidReference, pkg: Package, res: Assessment, cap: int) 
         distance=float(res.distance[0]),
         zone_size=zone_size,
         zone_dominated_fraction=zone_frac,
+        grid=grid_note(case),
     )

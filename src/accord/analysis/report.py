@@ -114,6 +114,7 @@ class Analysis:
             },
             "tau": self.tau,
             "scale": self.bargaining.scale,
+            "grid": self.frontier.grid,
             "issues": kinds["issues"],
             "kinds": dict(self.issues.kinds),
             "logrolling": kinds["logrolling"],

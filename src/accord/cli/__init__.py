@@ -37,11 +37,25 @@ def main() -> None:
         # Duck-typed: typer >= 0.29 vendors click (typer._click), older typer uses click itself.
         show = getattr(err, "show", None)
         if callable(show) and hasattr(err, "exit_code"):
-            show()
+            if type(err).__name__ == "NoArgsIsHelpError" or not callable(getattr(err, "format_message", None)):
+                show()  # `accord` (or a group) alone: the help is the answer
+            else:
+                print(f"accord: error: {_usage_message(err)}", file=sys.stderr)
             raise SystemExit(2) from None
         if type(err).__name__ == "Abort":
             raise SystemExit(1) from None
         raise
+
+
+def _usage_message(err: Exception) -> str:
+    """A usage error as one line, with the help command of the (sub)command it concerns."""
+    message = " ".join(str(err.format_message()).split()).rstrip(".")  # type: ignore[attr-defined]
+    ctx = getattr(err, "ctx", None)
+    names: list[str] = []
+    while ctx is not None and getattr(ctx, "parent", None) is not None:
+        names.append(str(ctx.info_name))
+        ctx = ctx.parent
+    return f"{message}; see 'accord {' '.join([*reversed(names), '--help'])}'"
 
 
 __all__ = ["app", "main"]

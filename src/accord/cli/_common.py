@@ -31,6 +31,12 @@ def load_case_arg(path: str, profiles: list[str] | None = None) -> Case:
     """
     p = Path(path)
     suffix = p.suffix.lower()
+    if profiles and suffix in (".yaml", ".yml"):
+        from accord.errors import RequestError
+
+        raise RequestError("--profile goes with a GENIUS domain (.xml or its folder) or a GeniusWeb domain (.json); "
+                           "an Accord case file holds every party's preferences itself, so drop --profile",
+                           file=path)
     if suffix == ".json" and (profiles or _is_geniusweb(p)):
         from accord.io import geniusweb
 

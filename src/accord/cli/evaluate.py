@@ -137,10 +137,15 @@ def _print_one(case_name: str, ev: Evaluation) -> None:
     if ev.pareto_optimal:
         out.print("[green]No package is better for someone without being worse for another.[/green]")
     else:
-        out.print(f"Distance to the frontier: {ev.distance:.3f} (normalised gains, to the nearest frontier point "
-                  "that is at least as good for everyone).")
-        t = Table(title=f"undominated improvements: {ev.improvement_count:,} package(s) at "
-                        f"{ev.improvement_points:,} point(s), best joint gain first")
+        if ev.distance is not None:
+            out.print(f"Distance to the frontier: {ev.distance:.3f} (normalised gains, to the nearest frontier "
+                      "point that is at least as good for everyone).")
+        if ev.improvement_count is None:
+            title = "the undominated improvement with the largest joint gain (the frontier is too large to list)"
+        else:
+            title = (f"undominated improvements: {ev.improvement_count:,} package(s) at "
+                     f"{ev.improvement_points or 0:,} point(s), best joint gain first")
+        t = Table(title=title)
         t.add_column("#", justify="right")
         for p in ev.parties:
             t.add_column(p, justify="right")
@@ -154,6 +159,8 @@ def _print_one(case_name: str, ev: Evaluation) -> None:
             gains = ", ".join(f"{p} {_num(v, signed=True)}" for p, v in ev.value_left_points.items())
             out.print(f"Value left on the table: {_package_text(ev.value_left_package)} gives {gains} points "
                       f"(joint gain {_num(ev.value_left_joint, ev.scale, signed=True)} {ev.scale}).")
+    if ev.note:
+        out.print(f"Note: {ev.note}.")
     if ev.zone_dominated_fraction is not None and ev.zone_size:
         out.print(f"It dominates {_pct(ev.zone_dominated_fraction)} of the {ev.zone_size:,} packages in the "
                   "bargaining zone.")

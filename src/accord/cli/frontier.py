@@ -54,12 +54,14 @@ def frontier(
 
     if cap < 0:
         raise RequestError(f"--cap must be 0 or more, not {cap}")
+    if limit is not None and limit < 1:
+        raise RequestError(f"--limit must be at least 1 partial package, not {limit}")
     c = _load(case, profile, grid)
     fixed = c.partial(parse_assignment(fix)) if fix else None
     bounds = _at_least(c, at_least) if at_least else None
     agreement = c.package(preferred_to) if preferred_to else None
     kwargs: dict[str, Any] = {"cap": cap, "rational": rational, "fixed": fixed, "at_least": bounds,
-                              "preferred_to": agreement, "limit": limit or DEFAULT_LIMIT}
+                              "preferred_to": agreement, "limit": DEFAULT_LIMIT if limit is None else limit}
     if c.space_size > _PROGRESS_FROM and sys.stderr.isatty():
         f = _with_progress(c, kwargs)
     else:

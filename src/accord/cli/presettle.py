@@ -24,6 +24,10 @@ def presettle(
     from accord.cli._tactics import num, package_text
     from accord.tactics.settlement import presettle as run
 
+    if show < 0:
+        from accord.errors import RequestError
+
+        raise RequestError(f"--show must be 0 or more frontier points, not {show}")
     c = load_case_arg(case, profile)
     result = run(c, fix)
     if json_out:

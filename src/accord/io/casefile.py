@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from accord.errors import AccordError, CaseError
+from accord.errors import AccordError, CaseError, RequestError
 from accord.io.schema import (
     CaseFile,
     EventSpec,
@@ -242,7 +242,33 @@ def save_case(case: Case, path: str | os.PathLike[str]) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and an atomic rename."""
+    """Write ``text`` to ``path`` via a temporary file in the same folder and an atomic rename.
+
+    Raises
+    ------
+    RequestError
+        The file cannot be written (a parent is a file, no permission, a full disk, ...): one line naming it.
+    """
+    try:
+        _write_atomic(path, text)
+    except OSError as err:
+        raise RequestError(_write_problem(path, err), file=str(path)) from None
+
+
+def _write_problem(path: Path, err: OSError) -> str:
+    """Why ``path`` cannot be written, in words a user can act on."""
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return f"cannot write here: {parent} is a file, not a folder; choose another path"
+            break
+    if path.is_dir():
+        return "cannot write here: it is a folder; give a file name"
+    reason = err.strerror or type(err).__name__
+    return f"cannot write the file ({reason.lower()}); check the path and its permissions"
+
+
+def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -430,6 +430,8 @@ class ContingentContract:
             "expected_gain_money": dict(self.gain_money),
             "expected_payment": dict(self.expected_payment),
             "value_created": self.value_created,
+            # value_created and nash_product combine the parties' certainty equivalents in today's money
+            "scale": f"money ({self.unit}, today's value)",
             "worst_case": {p: w.to_dict() for p, w in self.worst_case.items()},
             "checks": {c.name: c.to_dict() for c in self.checks},
             "flags": list(self.flags),

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from accord.analysis.bargaining import Scale, compromise_package, scale_of
+from accord.analysis.frontier import grid_note
 from accord.errors import RequestError, TooLargeError
 from accord.model import Case, Package
 from accord.model.preferences import FloatArray
@@ -127,6 +128,8 @@ class Logrolls:
     condition : str
         The precise rule a trade had to meet.
     notes : tuple of str
+    grid : str
+        The grids real issues were analysed on ("" if none).
     """
 
     parties: tuple[str, ...]
@@ -143,6 +146,7 @@ class Logrolls:
     package_deal: Trade | None
     condition: str
     notes: tuple[str, ...] = ()
+    grid: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -158,6 +162,7 @@ class Logrolls:
             "free_gains": [t.to_dict() for t in self.free_gains],
             "package_deal": None if self.package_deal is None else self.package_deal.to_dict(),
             "notes": list(self.notes),
+            "grid": self.grid,
         }
 
 
@@ -362,7 +367,7 @@ def logrolls(
     return Logrolls(
         names, tuple(between), view_label, scale_of(case), view.labels(ref), ref,
         {names[i]: float(u_ref[i]) for i in shown}, tuple(trades), count, pairs, tuple(free), deal,
-        condition, tuple(notes),
+        condition, tuple(notes), grid_note(case),
     )
 
 

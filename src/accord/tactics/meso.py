@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.analysis.frontier import grid_note
 from accord.errors import RequestError
 from accord.model import Case, Package, Preferences
 from accord.model.preferences import FloatArray, IntArray
@@ -595,6 +596,8 @@ class MesoSet:
         The belief used, with these offers recorded (save it for ``--update``).
     method : str
     notes : tuple of str
+    grid : str
+        The grids real issues were analysed on ("" if none): offers are packages of grid options.
     """
 
     party: str
@@ -613,6 +616,7 @@ class MesoSet:
     belief: Belief
     method: str
     notes: tuple[str, ...] = ()
+    grid: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -636,6 +640,7 @@ class MesoSet:
             "belief": {n: float(p) for n, p in zip(self.belief.names, self.belief.probabilities, strict=True)},
             "method": self.method,
             "notes": list(self.notes),
+            "grid": self.grid,
         }
 
 
@@ -820,7 +825,7 @@ def meso_set(
     shown = replace(belief, offers=tuple(o.package_index for o in offers))
     return MesoSet(party, counterpart, float(level), b + level * span, float(tolerance), (band.low, band.high),
                    tuple(offers), float(ua.max() - ua.min()), float((ua.max() - ua.min()) / span), diversity, hdist,
-                   expected, info, shown, method, tuple(notes))
+                   expected, info, shown, method, tuple(notes), grid_note(case))
 
 
 def _nearest(case: Case, band: Band) -> tuple[float | None, float | None]:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from accord.analysis.bargaining import Scale, ideal_point, joint_values, scale_of, tolerance
-from accord.analysis.frontier import DEFAULT_CAP, Frontier, pareto_frontier
+from accord.analysis.frontier import DEFAULT_CAP, Frontier, grid_point, pareto_frontier
 from accord.errors import RequestError
 from accord.model import Case, Package, PartialPackage
 from accord.model.preferences import FloatArray
@@ -133,6 +133,7 @@ class PreSettlement:
                                 "fixed": self.outlook_fixed.max_joint_value},
             "frontier_size": {"full": len(self.full), "fixed": len(self.restricted)},
             "frontier_points_kept": self.points_kept,
+            "grid": self.full.grid,
             "outlook": {"full": self.outlook_full.to_dict(self.parties),
                         "fixed": self.outlook_fixed.to_dict(self.parties)},
             "frontier": points(self.restricted),
@@ -289,6 +290,10 @@ class PostSettlement:
         The Nash point relative to the agreement; None when the agreement is Pareto-optimal.
     scale : str
         Scale of ``joint_gain``.
+    cap : int
+        Most improvements listed.
+    grid : str
+        The grids real issues were analysed on ("" if none).
     """
 
     parties: tuple[str, ...]
@@ -303,6 +308,7 @@ class PostSettlement:
     proposal: Improvement | None
     scale: Scale
     cap: int
+    grid: str = ""
 
     @property
     def message(self) -> str:
@@ -324,6 +330,7 @@ class PostSettlement:
             "cap": self.cap,
             "proposal": None if self.proposal is None else self.proposal.to_dict(),
             "scale": self.scale,
+            "grid": self.grid,
             "convention": "proposal = max Π_i (u_i − a_i) over the undominated improvements, a = the agreement; "
                           "ties: larger joint gain",
         }
@@ -377,10 +384,12 @@ def improve(case: Case, agreement: Package | Mapping[str, str] | str, *, cap: in
     Let a = u(agreement). An improvement is ω with u_i(ω) ≥ a_i for all i and u_j(ω) > a_j for some j. The
     undominated improvements are exactly the Pareto-frontier points in {u ≥ a} other than a itself (any
     package dominating an improvement is an improvement), so they come from the exact frontier restricted
-    with ``at_least=a``. The proposal maximises the Nash product Π_i (u_i − a_i) over them (Raiffa's
-    suggestion; ties: larger joint gain — Σ (u_i − a_i) with shared scales, else Σ (u_i − a_i)/(u_i^max − a_i)).
+    with ``preferred_to=agreement`` (compared on the frontier engine's grid, where the agreement's own point
+    always qualifies and "strictly better for one party" is exact). The proposal maximises the Nash product
+    Π_i (u_i − a_i) over them (Raiffa's suggestion; ties: larger joint gain — Σ (u_i − a_i) with shared
+    scales, else Σ (u_i − a_i)/(u_i^max − a_i)).
     If every improvement leaves some party exactly at a_i, all products are 0 and the joint gain decides.
-    None exist exactly when the agreement is Pareto-optimal. Comparisons use a 1e-9 relative slack.
+    None exist exactly when the agreement is Pareto-optimal. Gains are ranked in floating point.
 
     Examples
     --------
@@ -399,13 +408,14 @@ def improve(case: Case, agreement: Package | Mapping[str, str] | str, *, cap: in
     names = case.party_names
     tol = tolerance(np.concatenate([a, case.batnas]))
     rational = bool(np.all(a >= case.batnas - tol))
-    after = case.with_batnas({p: float(x) for p, x in zip(names, a, strict=True)})
-    front = pareto_frontier(after, cap=cap, at_least=a)
+    # The region every party weakly prefers to the agreement, drawn on the engine's grid: the agreement's own
+    # point always qualifies, and a frontier point is a strict improvement exactly when its grid point differs
+    # from the agreement's (every point of the region is at least the agreement's on the grid).
+    front = pareto_frontier(case, cap=cap, preferred_to=pkg)
     u = front.utilities
     gains = u - a[None, :]
     tol = tolerance(np.concatenate([u.ravel(), a]))
-    strict = np.all(gains >= -tol, axis=1) & np.any(gains > tol, axis=1)
-    idx = np.flatnonzero(strict)
+    idx = np.flatnonzero(np.any(front.grid_points != grid_point(case, pkg)[None, :], axis=1))
     improvements: list[Improvement] = []
     proposal = None
     n_packages = 0
@@ -428,5 +438,5 @@ def improve(case: Case, agreement: Package | Mapping[str, str] | str, *, cap: in
                 int(front.package_counts[row]), float(np.prod(g[j])), float(joint[j])))
         proposal = improvements[0]
     return PostSettlement(names, case.labels(pkg), pkg, _per_party(names, a) or {}, rational, not bool(idx.size),
-                          tuple(improvements), int(idx.size), n_packages, proposal, scale_of(case), cap)
+                          tuple(improvements), int(idx.size), n_packages, proposal, scale_of(case), cap, front.grid)
 
