@@ -4,10 +4,14 @@ Three things happen here, all of them exact reformulations:
 
 1. **An integer grid per party.** Each party's points (option scores, interaction points, cap, thresholds) are
    expressed in quanta of ``q_i`` points. With integer points (and sums below 2**52) ``q_i = 1`` and nothing is
-   rounded, so integer cases are compared exactly. Otherwise ``q_i = 10**floor(log10(REL_TOL * M_i))`` where
-   ``M_i`` bounds ``|u_i|``: a decimal grid, so decimal inputs such as 0.25 or 0.18 stay exact, and values that
-   differ by less than about ``1e-9`` of the party's scale are one point (DOMAIN §4). Sums of quanta are exact
-   integers, which makes ties, dominance and the issue-by-issue pruning exact and transitive.
+   rounded, so integer cases are compared exactly. Otherwise ``q_i = 10**(floor(log10(REL_TOL * M_i)) - d_i)``
+   where ``M_i`` bounds ``|u_i|`` and ``10**d_i ≥ m_i``, the number of rounded addends (issues and interaction
+   terms): a decimal grid, so decimal inputs such as 0.25 or 0.18 stay exact. Each addend is rounded on its
+   own, so two packages whose utilities are exactly equal in real numbers can land up to ``m_i`` steps apart
+   (``UtilityGrid.tie``; at most one ``REL_TOL`` step of the party's scale). For two parties the engine treats
+   differences within that slack as ties (DOMAIN §4: values equal within 1e-9 relative are one point); with
+   three or more parties it still compares grid sums exactly (an exact real tie off the decimal grid can then
+   split into two points). Sums of quanta are exact integers.
 2. **Interaction terms are simplified.** Conditions that every allowed option meets are dropped, terms that can
    never fire are dropped, terms on one issue are folded into that issue's scores, and terms with identical
    conditions are merged (their points become one vector over the parties).
@@ -38,6 +42,8 @@ FloatArray = NDArray[np.float64]
 
 #: Relative size of one grid quantum (DOMAIN §4: values equal within 1e-9 relative are one point).
 REL_TOL = 1e-9
+#: Extra decimal digits of grid below REL_TOL at most (keeps grid utilities below about 1e14, exact in float64).
+_MAX_DIGITS = 4
 #: Stand-in for "no cap" on the integer grid.
 NO_CAP = np.int64(1) << np.int64(62)
 
@@ -95,9 +101,13 @@ def utility_grid(case: Case) -> UtilityGrid:
         if magnitude < 2.0**52 and bool(np.all(numbers == np.round(numbers))):
             exact[i] = True
         elif magnitude > 0:
-            quantum[i] = 10.0 ** math.floor(math.log10(REL_TOL * magnitude))
-            slack[i] = (case.n_issues + len(prefs.interactions)) // 2 + 1
-            tie[i] = case.n_issues + len(prefs.interactions)
+            addends = case.n_issues + len(prefs.interactions)
+            # 10**digits >= addends: the m rounded addends of two equal sums drift apart by at most m steps,
+            # which then is at most one REL_TOL step, so the tie slack never joins values further apart
+            digits = min(len(str(addends - 1)) if addends > 1 else 0, _MAX_DIGITS)
+            quantum[i] = 10.0 ** (math.floor(math.log10(REL_TOL * magnitude)) - digits)
+            slack[i] = addends // 2 + 1
+            tie[i] = addends
     quantum.setflags(write=False)
     return UtilityGrid(quantum, exact, slack, tie)
 

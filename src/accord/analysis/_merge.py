@@ -24,6 +24,14 @@ Why pruning is exact (Nemhauser & Ullmann 1969 for knapsacks; the same argument 
   completions are all outside the region. The region {u ≥ a} is closed upwards, so its undominated packages
   are exactly the frontier's packages inside it.
 
+*Ties off the decimal grid* (two parties, ``Problem.tie`` = s > 0). Exactly equal utilities can sit up to
+s_i steps apart on the grid, so q is pruned only by a p with p ≥ q − s in every coordinate and p_j > q_j + s_j
+in one (near-ties never prune each other; completions add the same grid points to both, so the difference
+persists); under a cap the strict advantage must hold where p_j + s_j can never reach the cap; incumbents prune
+by the same rule; and at the end neighbouring frontier points within s of each other in both coordinates are
+one point (counts summed, packages concatenated, the first one's utility reported). Integer cases have s = 0
+and are unchanged. With three or more parties the comparisons stay exact on the grid.
+
 Two parties, no mask: the candidates are the previous frontier shifted by each option — already sorted runs —
 so a stable (run-merging) sort by the first party and one prefix maximum of the second give the new frontier:
 O(F·O log O) per step. Otherwise: a lexicographic sort and the divide-and-conquer skyline of
@@ -309,8 +317,8 @@ def _reduce_2d(cu: IntArray, tie: IntArray | None = None) -> tuple[IntArray, Boo
         order = np.lexsort((-cu[:, 1], -c1))
     us = cu[order]
     first = first_of_runs(us)
-    if tie is not None:
-        return order.astype(np.int64), first, ~near_dominated_2d(us[first], tie)
+    if tie is not None:  # repeated rows never near-dominate each other, so the kernel can see them all
+        return order.astype(np.int64), first, ~near_dominated_2d(us, tie)[first]
     u2 = us[:, 1]
     excl = np.empty_like(u2)
     excl[0] = np.iinfo(np.int64).min

@@ -304,11 +304,11 @@ def near_dominated_2d(
 
     Examples
     --------
-    >>> u = np.array([[10, 0], [9, 5], [8, 1], [5, 9]])
+    >>> u = np.array([[10, 5], [10, 4], [8, 1], [5, 9]])
     >>> near_dominated_2d(u, np.array([0, 0])).tolist()
+    [False, True, True, False]
+    >>> near_dominated_2d(u, np.array([1, 1])).tolist()
     [False, False, True, False]
-    >>> near_dominated_2d(u, np.array([2, 2])).tolist()
-    [False, False, False, False]
     """
     n = u.shape[0]
     if n == 0:
@@ -316,11 +316,27 @@ def near_dominated_2d(
     s1, s2 = np.int64(tie[0]), np.int64(tie[1])
     u1, u2 = u[:, 0], u[:, 1]
     if seg is None or n == 1 or seg[0] == seg[-1]:
+        best = np.maximum.accumulate(u2)
         neg1 = -u1  # ascending
+        if active is None:
+            # Shortcut on the exclusive prefix maximum e of the rows before q (k_a <= q's row < k_b):
+            # e > q2 + s2 settles B; e < q2 - s2 rules out A, and B then needs a next row within s1 of q1.
+            # Only the rest (near-ties, rare) pay for the binary searches.
+            excl = np.empty_like(u2)
+            excl[0] = np.iinfo(np.int64).min
+            excl[1:] = best[:-1]
+            fast: BoolArray = excl > u2 + s2
+            near_next = np.r_[u1[1:] >= u1[:-1] - s1, False]
+            q = np.flatnonzero(~fast & ((excl >= u2 - s2) | near_next))
+            if q.size:
+                k_a = np.searchsorted(neg1, -(u1[q] + s1), side="left")
+                k_b = np.searchsorted(neg1, -(u1[q] - s1), side="right")
+                fast[q] = (((k_a > 0) & (best[np.maximum(k_a - 1, 0)] >= u2[q] - s2))
+                           | (best[k_b - 1] > u2[q] + s2))
+            return fast
         # A: rows with p1 > q1 + s1 are the first kA; B: rows with p1 >= q1 - s1 are the first kB (kB >= 1)
         k_a = np.searchsorted(neg1, -(u1 + s1), side="left")
         k_b = np.searchsorted(neg1, -(u1 - s1), side="right")
-        best = np.maximum.accumulate(u2)
         dom_a = (k_a > 0) & (best[np.maximum(k_a - 1, 0)] >= u2 - s2)
         dom_b = best[k_b - 1] > u2 + s2
     else:

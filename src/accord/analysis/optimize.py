@@ -289,10 +289,16 @@ def _pick(points: IntArray, t: IntArray, w: FloatArray, tie: IntArray) -> int | 
 
 def _by_region(case: Case, grid: UtilityGrid, agreement: Package, t: IntArray, w: FloatArray, tie: IntArray,
                limit: int) -> tuple[float | None, Package | None, str]:
-    """Non-additive cases: the undominated packages every party weakly prefers to the agreement."""
+    """Non-additive cases: the undominated packages every party weakly prefers to the agreement (on the grid,
+    within the tie slack: grid utilities at least ``t - tie``)."""
     from accord.analysis.frontier import pareto_frontier
 
-    f = pareto_frontier(case, preferred_to=agreement, cap=1, limit=limit)
+    if tie.any():
+        # at_least becomes ceil(a / q - slack - 1e-6) on the grid; half a step below t - tie lands exactly there
+        least = (t - tie + grid.slack - 0.5) * grid.quantum
+        f = pareto_frontier(case, at_least=least, cap=1, limit=limit)
+    else:
+        f = pareto_frontier(case, preferred_to=agreement, cap=1, limit=limit)
     j = _pick(f.grid_points, t, w, tie)
     if j is None:
         return None, None, f.method
