@@ -224,9 +224,12 @@ def pareto_frontier(
     however many packages the region holds (their number appears only in the counts). Fixing issues changes
     the outcome space itself: its frontier is computed on the remaining issues.
 
-    Values are compared on an integer grid per party (1 point for integer cases, otherwise a decimal step of
-    about ``REL_TOL`` times the party's largest utility), which makes ties and counts exact; ``utilities``
-    reports the true utility of each point's first package. See :mod:`accord.analysis._merge` for the engine,
+    Values are compared on an integer grid per party (1 point for integer cases, which makes ties and counts
+    exact; otherwise a decimal step finer than ``REL_TOL`` times the party's largest utility). Each option is
+    rounded to the grid on its own, so two packages whose real utilities are equal can land up to ``m`` steps
+    apart (``m`` = issues + interaction terms); with two parties such near-ties (always within one ``REL_TOL``
+    step) count as one point, as DOMAIN §4 asks; with three or more parties the grid sums are compared exactly.
+    ``utilities`` reports the true utility of each point's first package. See :mod:`accord.analysis._merge` for the engine,
     including how capped utilities (GENIUS caps at 1) keep their package counts exact.
 
     References

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.analysis._compile import utility_grid
 from accord.analysis.bargaining import Scale, ideal_point, joint_values, scale_of, tolerance
 from accord.analysis.frontier import DEFAULT_CAP, Frontier, grid_point, pareto_frontier
 from accord.errors import RequestError
@@ -415,7 +416,11 @@ def improve(case: Case, agreement: Package | Mapping[str, str] | str, *, cap: in
     u = front.utilities
     gains = u - a[None, :]
     tol = tolerance(np.concatenate([u.ravel(), a]))
-    idx = np.flatnonzero(np.any(front.grid_points != grid_point(case, pkg)[None, :], axis=1))
+    # Two-party frontiers merge exact real ties that per-option rounding put up to ``tie`` grid steps apart
+    # (DOMAIN §4), so a point within that window of the agreement is the agreement's own point.
+    tie = utility_grid(case).tie if case.n_parties == 2 else np.zeros(case.n_parties, dtype=np.int64)
+    offset = np.abs(front.grid_points - grid_point(case, pkg)[None, :])
+    idx = np.flatnonzero(np.any(offset > tie[None, :], axis=1))
     improvements: list[Improvement] = []
     proposal = None
     n_packages = 0
