@@ -229,8 +229,8 @@ def pareto_frontier(
     rounded to the grid on its own, so two packages whose real utilities are equal can land up to ``m`` steps
     apart (``m`` = issues + interaction terms); with two parties such near-ties (always within one ``REL_TOL``
     step) count as one point, as DOMAIN §4 asks; with three or more parties the grid sums are compared exactly.
-    ``utilities`` reports the true utility of each point's first package. See :mod:`accord.analysis._merge` for the engine,
-    including how capped utilities (GENIUS caps at 1) keep their package counts exact.
+    ``utilities`` reports the true utility of each point's first package. See :mod:`accord.analysis._merge`
+    for the engine, including how capped utilities (GENIUS caps at 1) keep their package counts exact.
 
     References
     ----------
