@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.analysis.bargaining import compromise_package
+from accord.analysis.optimize import best_utilities
 from accord.errors import RequestError
 from accord.model import Case, Estimate, Interaction, Issue, Party, Preferences
-from accord.tactics._exact import best_utilities
 from accord.tactics.logroll import logrolls
 
 

@@ -285,16 +285,3 @@ def _by_milp(case: Case, objective: int | Tables, maximise: bool, fixed: Mapping
             return pkg, float(_objective_values(case, objective, arr)[0])
         prog.exclude(pkg)
     return None  # pragma: no cover - only with pathological rounding
-
-
-def best_utilities(case: Case) -> FloatArray:
-    """Each party's best utility over all packages (u_i^max of DOMAIN §1), exactly."""
-    out = np.zeros(case.n_parties)
-    for i, prefs in enumerate(case.preferences):
-        if prefs.additive:
-            out[i] = prefs.max_additive()
-        else:
-            found = optimise(case, i)
-            assert found is not None
-            out[i] = found[1]
-    return out

@@ -28,10 +28,10 @@ import numpy as np
 
 from accord.analysis.bargaining import Scale, compromise_package, scale_of
 from accord.analysis.frontier import grid_note
+from accord.analysis.optimize import best_utilities
 from accord.errors import RequestError, TooLargeError
 from accord.model import Case, Package
 from accord.model.preferences import FloatArray
-from accord.tactics._exact import best_utilities
 
 #: Default number of trades returned.
 DEFAULT_LIMIT = 10

@@ -29,10 +29,11 @@ import numpy as np
 from accord.analysis._compile import utility_grid
 from accord.analysis.bargaining import Scale, ideal_point, joint_values, scale_of, tolerance
 from accord.analysis.frontier import DEFAULT_CAP, Frontier, grid_point, pareto_frontier
+from accord.analysis.optimize import best_utilities
 from accord.errors import RequestError
 from accord.model import Case, Package, PartialPackage
 from accord.model.preferences import FloatArray
-from accord.tactics._exact import best_utilities, optimise
+from accord.tactics._exact import optimise
 
 
 def _per_party(names: tuple[str, ...], a: FloatArray | None) -> dict[str, float] | None:
