@@ -157,3 +157,21 @@ preferences:
     result = CliRunner().invoke(app, ["analyze", str(case), "--report", str(out)], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert "A vs C" in out.read_text(encoding="utf-8")      # pairwise panels
+
+
+def test_trade_already_in_the_compromise_is_said_so(tmp_path: Path) -> None:
+    """Each party already has its preferred option in the compromise package: no fake 'x → x' move."""
+    case = tmp_path / "settled.yaml"
+    case.write_text(
+        "name: Settled trade\n"
+        "parties: {A: {batna: 0}, B: {batna: 0}}\n"
+        "issues: {a: [a0, a1], b: [b0, b1]}\n"
+        "preferences:\n"
+        "  A: {a: {a0: 10, a1: 0}, b: {b0: 0, b1: 1}}\n"
+        "  B: {a: {a0: 0, a1: 1}, b: {b0: 10, b1: 0}}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["analyze", str(case)], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert "already in the compromise package" in result.output
+    assert "a0 → a0" not in result.output

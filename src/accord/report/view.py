@@ -87,7 +87,12 @@ def trades_table(a: Analysis, limit: int = MAX_TRADES) -> Table:
     """The logrolling pairs, best joint gain first."""
     rows, styles = [], []
     for p in a.issues.logrolling[:limit]:
-        trade = "\n".join(f"{who}: {issue} {p.reference[issue]} → {opt}" for issue, (who, opt) in p.gets.items())
+        if all(p.reference[issue] == opt for issue, (_, opt) in p.gets.items()):
+            # The compromise package already gives each party its preferred option here: nothing left to trade.
+            trade = "already in the compromise package:\n" + "\n".join(
+                f"{who}: {issue} = {opt}" for issue, (who, opt) in p.gets.items())
+        else:
+            trade = "\n".join(f"{who}: {issue} {p.reference[issue]} → {opt}" for issue, (who, opt) in p.gets.items())
         changes = "\n".join(f"{q} {'+' if v >= 0 else ''}{fmt(v)}" for q, v in p.changes.items())
         rows.append((f"{p.issues[0]} ×\n{p.issues[1]}", trade, changes, _value(a, p.joint_gain, True),
                      "yes" if p.both_gain else "no"))
