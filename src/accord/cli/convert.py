@@ -127,7 +127,7 @@ def _report_export(kind: str, paths: list[Path], maps: dict[str, AffineMap], cas
     for col in ("party", "a", "b", "why"):
         table.add_column(col)
     for party, m in maps.items():
-        table.add_row(party, f"{m.a:.10g}", f"{m.b:.10g}", "; ".join(m.reasons) or "identity: the points fit")
+        table.add_row(party, f"{m.a:.10g}", f"{m.b + 0.0:.10g}", "; ".join(m.reasons) or "identity: the points fit")
     con.print(table)
     if note:
         con.print(note)

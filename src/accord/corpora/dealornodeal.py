@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from accord.corpora import CorpusRecord, register
 from accord.errors import FormatError
+from accord.io._files import read_text
 from accord.model import Case, Issue, Party, Preferences
 
 ITEMS = ("book", "hat", "ball")
@@ -164,21 +165,9 @@ class DealOrNoDeal:
 
     def records(self, path: str) -> Iterator[CorpusRecord]:
         """One record per non-blank line; blank lines are skipped (line numbers stay the file's)."""
-        try:
-            fh = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below
-        except FileNotFoundError:
-            raise FormatError("no such file; check the path", file=path) from None
-        except IsADirectoryError:
-            raise FormatError("is a folder, not a corpus file", file=path) from None
-        except OSError as err:
-            raise FormatError(f"cannot be read ({err.strerror})", file=path) from None
-        with fh:
-            try:
-                for n, text in enumerate(fh, start=1):
-                    if text.strip():
-                        yield parse_line(text, file=path, line=n)
-            except UnicodeDecodeError:
-                raise FormatError("is not UTF-8 text", file=path) from None
+        for n, text in enumerate(read_text(path, what="a corpus file").splitlines(), start=1):
+            if text.strip():
+                yield parse_line(text, file=path, line=n)
 
 
 ADAPTER = register(DealOrNoDeal())

@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from accord.errors import FormatError
+from accord.io._files import read_bytes
 
 
 class FormatWarning(UserWarning):
@@ -125,14 +126,7 @@ def parse_xml(path: str | Path) -> Node:
     """
     file = str(path)
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise FormatError("no such file; check the path", file=file) from None
-    except IsADirectoryError:
-        raise FormatError("is a folder, not an XML file", file=file) from None
-    except OSError as err:
-        raise FormatError(f"cannot be read ({err.strerror})", file=file) from None
+    data = read_bytes(p, what="an XML file")
     data, encoding = _repair_leading_comment(data, file)
     parser = expat.ParserCreate(encoding)
     root: list[Node] = []

@@ -22,11 +22,11 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from accord.errors import CaseError, FormatError
+from accord.io._files import read_text
 from accord.model import Case
 from accord.model.preferences import IntArray
 
@@ -104,16 +104,7 @@ def read_agreements(path: str, case: Case, *, skip_bad: bool = False) -> Agreeme
         column), some row is bad and ``skip_bad`` is False (the message names the first bad row and counts the
         others), or no agreement is left.
     """
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FormatError("no such file; check the path", file=path) from None
-    except IsADirectoryError:
-        raise FormatError("is a folder, not a CSV file", file=path) from None
-    except UnicodeDecodeError:
-        raise FormatError("is not UTF-8 text; save it as UTF-8 CSV", file=path) from None
-    except OSError as err:
-        raise FormatError(f"cannot be read ({err.strerror})", file=path) from None
+    text = read_text(path, what="a CSV file", encoding="utf-8-sig")
     return parse_agreements(text, case, file=path, skip_bad=skip_bad)
 
 

@@ -23,6 +23,7 @@ import yaml
 from pydantic import ValidationError
 
 from accord.errors import AccordError, CaseError, RequestError
+from accord.io._files import read_text
 from accord.io.schema import (
     CaseFile,
     EventSpec,
@@ -194,16 +195,7 @@ def load_case(path: str | os.PathLike[str]) -> Case:
     """
     p = Path(path)
     file = str(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CaseError("no such file; check the path", file=file) from None
-    except IsADirectoryError:
-        raise CaseError("is a folder, not a case file", file=file) from None
-    except UnicodeDecodeError:
-        raise CaseError("is not UTF-8 text; save it as UTF-8", file=file) from None
-    except OSError as err:
-        raise CaseError(f"cannot be read ({err.strerror})", file=file) from None
+    text = read_text(p, what="a case file", error=CaseError)
     return parse_case(text, file=file, json_format=p.suffix.lower() == ".json")
 
 

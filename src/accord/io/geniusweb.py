@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from accord.errors import FormatError, RequestError
+from accord.io._files import read_text
 from accord.io._xml import FormatWarning
 from accord.io.genius import _file_stem, _linear_fit, _num, _targets, write_files
 from accord.io.rescale import AffineMap, MappedPoints, map_for_geniusweb
@@ -50,16 +51,7 @@ class _Doc:
 
     def __init__(self, path: Path) -> None:
         self.file = str(path)
-        try:
-            self.text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise FormatError("no such file; check the path", file=self.file) from None
-        except IsADirectoryError:
-            raise FormatError("is a folder, not a JSON file", file=self.file) from None
-        except UnicodeDecodeError:
-            raise FormatError("is not UTF-8 text", file=self.file) from None
-        except OSError as err:
-            raise FormatError(f"cannot be read ({err.strerror})", file=self.file) from None
+        self.text = read_text(path, what="a JSON file")
 
         def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             out: dict[str, Any] = {}

@@ -465,7 +465,7 @@ def _package_deal(case: Case, view: Case, ref: Package, u_ref: FloatArray, s_idx
 
     # The best improvement for S is reached at a frontier point: any package that dominates it is no worse.
     everyone = len(s_idx) == view.n_parties
-    front = pareto_frontier(view, cap=1, at_least=u_ref if everyone else None)
+    front = pareto_frontier(view, cap=1, preferred_to=ref if everyone else None)
     g = front.utilities - u_ref[None, :]
     ok = _meets(g[:, s_idx], tol, strict)
     if not ok.any():
