@@ -47,7 +47,7 @@ from accord.analysis.bargaining import (
 )
 from accord.analysis.frontier import DEFAULT_CAP, Frontier, grid_note, pareto_frontier
 from accord.errors import RequestError, TooLargeError
-from accord.model import Case, Package
+from accord.model import Case, Package, Preferences
 from accord.model.preferences import FloatArray, IntArray
 
 if TYPE_CHECKING:
@@ -597,6 +597,39 @@ def _range_argmax(table: list[IntArray], v: FloatArray, lo: IntArray, hi: IntArr
 # ---------------------------------------------------------------------------------------------------------
 # the zone, counted
 # ---------------------------------------------------------------------------------------------------------
+def zone_size(case: Case, *, parties: Sequence[str] | None = None, limit: int = ZONE_LIMIT) -> int | None:
+    """How many packages give each of ``parties`` (default: every party) at least its BATNA.
+
+    With every party this is the size of the bargaining zone; with one party it is how many packages pass
+    that party's walk-away test. Counted with :func:`zone_distribution` (issue by issue for additive
+    preferences, never enumerating Ω); None when the count exceeds ``limit``.
+
+    Examples
+    --------
+    >>> case = Case.from_tables("t", {"a": ["x", "y", "z"]}, {"A": {"a": [0, 1, 2]}, "B": {"a": [2, 1, 0]}},
+    ...                         batnas={"A": 1, "B": 2})
+    >>> zone_size(case), zone_size(case, parties=["A"])
+    (0, 2)
+    """
+    keep = set(case.party_names if parties is None else parties)
+    for name in keep:
+        case.party_index(name)
+    # Parties that do not count get a BATNA no package can fall below: a lower bound on their utility.
+    lowered = {
+        p.name: _utility_floor(prefs) for p, prefs in zip(case.parties, case.preferences, strict=True)
+        if p.name not in keep
+    }
+    view = case.with_batnas(lowered) if lowered else case
+    found = zone_distribution(view, limit=limit, tol=tolerance(np.asarray(view.batnas, dtype=float)))
+    return None if found is None else int(found[1].sum())
+
+
+def _utility_floor(prefs: Preferences) -> float:
+    """A number no package's utility is below (the additive minimum plus every negative interaction term)."""
+    floor = prefs.min_additive() + sum(min(0.0, t.points) for t in prefs.interactions)
+    return min(floor, prefs.cap) if prefs.cap is not None else floor
+
+
 def zone_distribution(case: Case, *, limit: int = ZONE_LIMIT, tol: float = 0.0) -> tuple[FloatArray, IntArray] | None:
     """The bargaining zone as distinct utility vectors with their package counts.
 

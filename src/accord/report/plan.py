@@ -248,16 +248,12 @@ def _view(case: Case, party: str) -> tuple[Case, str]:
         "it at the table)")
 
 
-def _count(view: Case, a: int) -> tuple[int | None, int | None, int | None]:
-    """Packages worth at least a's BATNA, packages in the zone, all packages (None when too many to count)."""
-    if view.space_size > COUNT_LIMIT:
-        return None, None, None
-    pkgs = np.indices(view.sizes).reshape(view.n_issues, -1).T
-    u = view.utilities(pkgs)
-    b = np.asarray(view.batnas, dtype=float)
-    tol = 1e-9 * max(1.0, float(np.max(np.abs(u), initial=0.0)))
-    ok = u >= b[None, :] - tol
-    return int(ok[:, a].sum()), int(ok.all(axis=1).sum()), len(u)
+def _count(view: Case, party: str) -> tuple[int | None, int | None, int]:
+    """Packages worth at least the party's BATNA, packages in the zone (None when too many to count), all."""
+    from accord.analysis.pyramid import zone_size
+
+    return (zone_size(view, parties=[party], limit=COUNT_LIMIT), zone_size(view, limit=COUNT_LIMIT),
+            view.space_size)
 
 
 def _opening(case: Case, party: str, counterpart: str, target_gain: float | None) -> tuple[MesoSet | None, str]:
@@ -401,7 +397,7 @@ def build_plan(case: Case, party: str, *, counterpart: str | None = None) -> Pla
     trades, trades_note = _trades(case, view, party, counterpart)
     contracts, cnotes, diffs = _contingency(case, party)
     reneg = _renegotiation(view)
-    acceptable, zone, total = _count(view, a)
+    acceptable, zone, total = _count(view, party)
     partial = _Partial(case, view, an, party, counterpart, reservation, best, target, target_pkg, trades,
                        contracts, diffs, reneg, acceptable, zone, total)
     notes = [f"computed from {basis}", *an.notes]
