@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from accord.analysis.bargaining import bargaining, compromise_package, normalised_gains, surplus_shares
 from accord.analysis.frontier import pareto_frontier
 from accord.model import Case, Interaction, Issue, Party, Preferences
+from oracles import all_packages, undominated
 
 
 @st.composite
@@ -37,18 +38,6 @@ def small_cases(draw: st.DrawFn) -> Case:
     return Case("random", issues, parties, tuple(prefs), shared_scales=draw(st.booleans()))
 
 
-def enumerate_all(case: Case) -> tuple[np.ndarray, np.ndarray]:
-    pk = np.array(list(product(*[range(s) for s in case.sizes])), dtype=np.int64)
-    return pk, case.utilities(pk)
-
-
-def undominated(u: np.ndarray) -> np.ndarray:
-    keep = np.ones(len(u), dtype=bool)
-    for a in range(len(u)):
-        keep[a] = not np.any(np.all(u >= u[a], axis=1) & np.any(u > u[a], axis=1))
-    return keep
-
-
 def close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
@@ -56,7 +45,7 @@ def close(a: float, b: float) -> bool:
 @settings(max_examples=200)
 @given(case=small_cases())
 def test_solution_points_match_brute_force(case: Case) -> None:
-    _, u = enumerate_all(case)
+    u = case.utilities(all_packages(case))
     b = np.asarray(case.batnas)
     zone = np.all(u >= b, axis=1)
     result = bargaining(case)

@@ -10,6 +10,7 @@ from accord.analysis.pyramid import evaluate
 from accord.errors import RequestError
 from accord.io.agreements import parse_agreements
 from accord.model import Case
+from oracles import purchase_case
 
 # A purchase negotiated by eight pairs of a class. Points (shared scale):
 #   price     low / mid / high : buyer 40 / 20 / 0,  seller 0 / 20 / 40   (distributive)
@@ -36,17 +37,8 @@ H,low,slow,short
 """
 
 
-def _case() -> Case:
-    return Case.from_tables(
-        "Purchase",
-        {"price": ["low", "mid", "high"], "delivery": ["slow", "fast"], "warranty": ["short", "long"]},
-        {"buyer": {"price": [40, 20, 0], "delivery": [0, 30], "warranty": [0, 10]},
-         "seller": {"price": [0, 20, 40], "delivery": [10, 0], "warranty": [0, 5]}},
-        batnas={"buyer": 20, "seller": 20}, shared_scales=True)
-
-
 def test_rows_match_the_hand_computation() -> None:
-    case = _case()
+    case = purchase_case()
     table = parse_agreements(CSV, case, file="class.csv")
     assert table.ids == ("A", "B", "C", "D", "E", "F", "G", "H")
     assert table.rows == (2, 3, 4, 5, 6, 7, 8, 9)
@@ -70,7 +62,7 @@ def test_rows_match_the_hand_computation() -> None:
 
 
 def test_aggregates_match_the_hand_computation() -> None:
-    case = _case()
+    case = purchase_case()
     table = parse_agreements(CSV, case)
     agg = evaluate_batch(case, table.packages, ids=table.ids).aggregates()
     assert agg["rows"] == 8
@@ -89,7 +81,7 @@ def test_aggregates_match_the_hand_computation() -> None:
 
 
 def test_each_row_is_what_evaluate_says() -> None:
-    case = _case()
+    case = purchase_case()
     table = parse_agreements(CSV, case)
     batch = evaluate_batch(case, table.packages, ids=table.ids)
     for r, pkg in enumerate(table.packages):
@@ -112,7 +104,7 @@ def test_compatible_issues_with_ties_and_indifference() -> None:
 
 
 def test_bad_arrays() -> None:
-    case = _case()
+    case = purchase_case()
     with pytest.raises(RequestError, match="one option index per issue"):
         evaluate_batch(case, np.zeros((2, 2), dtype=int))
     with pytest.raises(RequestError, match="row 2 has an option index out of range"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
-from itertools import combinations, product
+from itertools import combinations
 
 import numpy as np
 import pytest
@@ -22,6 +22,7 @@ from accord.analysis.issues import (
 )
 from accord.errors import AccordError, RequestError
 from accord.model import Case, Interaction, Issue, Party, Preferences
+from oracles import all_packages
 
 TAUS = {0.0: Fraction(0), 0.1: Fraction(1, 10), 0.25: Fraction(1, 4), 0.5: Fraction(1, 2)}
 
@@ -99,10 +100,6 @@ def oracle_compromise(case: Case) -> tuple[int, ...]:
         key = [(min(e[o] for e in es), sum(e[o] for e in es), -o) for o in range(case.sizes[k])]
         out.append(max(range(case.sizes[k]), key=lambda o: key[o]))
     return tuple(out)
-
-
-def all_packages(case: Case) -> np.ndarray:
-    return np.array(list(product(*[range(s) for s in case.sizes])), dtype=np.int64)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
@@ -16,6 +15,7 @@ from accord.analysis.frontier import pareto_frontier
 from accord.analysis.pyramid import assess, evaluate, reference_for, zone_distribution
 from accord.errors import RequestError
 from accord.model import Case, Interaction, Issue, Party, Preferences
+from oracles import all_packages, purchase_case
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -44,10 +44,6 @@ def small_cases(draw: st.DrawFn) -> Case:
     return Case("random", issues, parties, tuple(prefs), shared_scales=draw(st.booleans()))
 
 
-def _all_packages(case: Case) -> np.ndarray:
-    return np.array(list(itertools.product(*[range(s) for s in case.sizes])), dtype=np.int64)
-
-
 def _dominates(x: np.ndarray, y: np.ndarray) -> bool:
     return bool(np.all(x >= y) and np.any(x > y))
 
@@ -73,7 +69,7 @@ class Oracle:
 
     def __init__(self, case: Case) -> None:
         self.case = case
-        self.pk = _all_packages(case)
+        self.pk = all_packages(case)
         self.u = case.utilities(self.pk)
         self.b = np.asarray(case.batnas, dtype=float)
         self.ideal = self.u.max(axis=0)
@@ -184,7 +180,7 @@ def test_evaluate_matches_brute_force(case: Case, data: st.DataObject) -> None:
 @given(case=small_cases())
 def test_assess_rows_equal_single_evaluations(case: Case) -> None:
     """The engine on all packages at once gives each package's own evaluation."""
-    pk = _all_packages(case)
+    pk = all_packages(case)
     ref = reference_for(case)
     res = assess(ref, case.utilities(pk))
     for r in range(0, len(pk), max(1, len(pk) // 7)):
@@ -197,7 +193,7 @@ def test_assess_rows_equal_single_evaluations(case: Case) -> None:
 @settings(max_examples=60)
 @given(case=small_cases())
 def test_zone_distribution_counts_the_zone(case: Case) -> None:
-    pk = _all_packages(case)
+    pk = all_packages(case)
     u = case.utilities(pk)
     zone = u[np.all(u >= case.batnas, axis=1)]
     dist = zone_distribution(case)
@@ -261,17 +257,8 @@ def test_large_batch_takes_the_staircase_path_with_the_same_answers() -> None:
 # ---------------------------------------------------------------------------------------------------------
 # hand-checked example and the forms an agreement may take
 # ---------------------------------------------------------------------------------------------------------
-def _class_case() -> Case:
-    return Case.from_tables(
-        "Purchase",
-        {"price": ["low", "mid", "high"], "delivery": ["slow", "fast"], "warranty": ["short", "long"]},
-        {"buyer": {"price": [40, 20, 0], "delivery": [0, 30], "warranty": [0, 10]},
-         "seller": {"price": [0, 20, 40], "delivery": [10, 0], "warranty": [0, 5]}},
-        batnas={"buyer": 20, "seller": 20}, shared_scales=True)
-
-
 def test_hand_checked_levels_and_value_left() -> None:
-    case = _class_case()
+    case = purchase_case()
     # compromise: price mid (min e = .5), delivery tie → first (slow), warranty long → (20+0+10, 20+10+5)
     ev = evaluate(case, "price=mid,delivery=slow,warranty=long")
     assert ev.compromise["utilities"] == {"buyer": 30.0, "seller": 35.0}
@@ -294,7 +281,7 @@ def test_hand_checked_levels_and_value_left() -> None:
 
 
 def test_to_dict_carries_the_contract() -> None:
-    d = accord.evaluate(_class_case(), "price=mid,delivery=slow,warranty=long").to_dict()
+    d = accord.evaluate(purchase_case(), "price=mid,delivery=slow,warranty=long").to_dict()
     for key in ("level", "individually_rational", "pareto_optimal", "improvements", "improvement_count",
                 "value_left", "scale", "distance", "zone_dominated_fraction", "utilities", "surplus"):
         assert key in d
@@ -307,7 +294,7 @@ def test_to_dict_carries_the_contract() -> None:
 
 
 def test_cap_limits_the_list_not_the_count() -> None:
-    ev = evaluate(_class_case(), (0, 0, 0), cap=1)
+    ev = evaluate(purchase_case(), (0, 0, 0), cap=1)
     assert len(ev.improvements) == 1 and ev.improvement_count == 2
 
 
@@ -324,7 +311,7 @@ def test_restricted_frontier_fallback_gives_the_same_answer(monkeypatch: pytest.
     """When the full frontier is too large, the part that dominates the agreement suffices."""
     from accord.errors import TooLargeError
 
-    case = _class_case()
+    case = purchase_case()
     full = evaluate(case, (0, 0, 0))
 
     def too_large(*args: object, **kwargs: object) -> object:
@@ -339,14 +326,14 @@ def test_restricted_frontier_fallback_gives_the_same_answer(monkeypatch: pytest.
 
 
 def test_reference_of_another_case_is_refused() -> None:
-    case = _class_case()
+    case = purchase_case()
     other = case.with_batnas({"buyer": 0})
     with pytest.raises(RequestError, match="reference was built for another case"):
         evaluate(case, (0, 0, 0), reference=reference_for(other))
 
 
 def test_given_frontier_is_used() -> None:
-    case = _class_case()
+    case = purchase_case()
     front = pareto_frontier(case)
     assert evaluate(case, (1, 0, 1), frontier=front).to_dict() == evaluate(case, (1, 0, 1)).to_dict()
 
@@ -364,7 +351,7 @@ def test_given_frontier_is_used() -> None:
 )
 def test_bad_agreements_are_one_line_errors(agreement: object, message: str) -> None:
     with pytest.raises(RequestError) as err:
-        evaluate(_class_case(), agreement)  # type: ignore[arg-type]
+        evaluate(purchase_case(), agreement)  # type: ignore[arg-type]
     assert message in str(err.value)
     assert "\n" not in str(err.value)
 

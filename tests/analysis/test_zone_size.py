@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from itertools import product
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.analysis.pyramid import zone_size
 from accord.model import Case, Interaction, Issue, Party, Preferences
+from oracles import all_packages
 
 
 @st.composite
@@ -33,7 +32,7 @@ def cases(draw: st.DrawFn) -> Case:
 @given(cases(), st.data())
 def test_zone_size_equals_brute_force(case: Case, data: st.DataObject) -> None:
     chosen = data.draw(st.lists(st.sampled_from(case.party_names), min_size=1, unique=True))
-    u = case.utilities(np.array(list(product(*[range(s) for s in case.sizes])), dtype=np.int64))
+    u = case.utilities(all_packages(case))
     idx = [case.party_index(p) for p in chosen]
     expected = int(np.all(u[:, idx] >= case.batnas[idx][None, :] - 1e-9, axis=1).sum())
     assert zone_size(case, parties=chosen) == expected

@@ -9,6 +9,7 @@ import pytest
 from accord.errors import FormatError
 from accord.io.agreements import parse_agreements, read_agreements
 from accord.model import Case
+from oracles import purchase_case
 
 CSV = """pair,price,delivery,warranty
 A,mid,fast,long
@@ -16,22 +17,13 @@ B,high,fast,long
 """
 
 
-def _case() -> Case:
-    return Case.from_tables(
-        "Purchase",
-        {"price": ["low", "mid", "high"], "delivery": ["slow", "fast"], "warranty": ["short", "long"]},
-        {"buyer": {"price": [40, 20, 0], "delivery": [0, 30], "warranty": [0, 10]},
-         "seller": {"price": [0, 20, 40], "delivery": [10, 0], "warranty": [0, 5]}},
-        batnas={"buyer": 20, "seller": 20}, shared_scales=True)
-
-
 def test_reads_a_file(tmp_path: Path) -> None:
     p = tmp_path / "class.csv"
     p.write_text("\ufeff" + CSV, encoding="utf-8")  # a byte-order mark, as spreadsheets write
-    t = read_agreements(str(p), _case())
+    t = read_agreements(str(p), purchase_case())
     assert t.ids == ("A", "B") and t.packages.tolist() == [[1, 1, 1], [2, 1, 1]] and t.id_column == "pair"
     with pytest.raises(FormatError, match="no such file"):
-        read_agreements(str(tmp_path / "missing.csv"), _case())
+        read_agreements(str(tmp_path / "missing.csv"), purchase_case())
 
 
 def test_numeric_cells_for_numeric_issues() -> None:
@@ -44,7 +36,7 @@ def test_numeric_cells_for_numeric_issues() -> None:
 
 
 def test_csv_forms() -> None:
-    case = _case()
+    case = purchase_case()
     # semicolons, an id column named "id" that is not first, numbered rows when no id column
     t = parse_agreements("price;ID;delivery;warranty\nmid;x1;fast;long\n", case)
     assert t.ids == ("x1",) and t.id_column == "ID"
@@ -67,7 +59,7 @@ def test_csv_forms() -> None:
 )
 def test_bad_tables(text: str, place: str | None, message: str) -> None:
     with pytest.raises(FormatError) as err:
-        parse_agreements(text, _case(), file="class.csv")
+        parse_agreements(text, purchase_case(), file="class.csv")
     text_err = str(err.value)
     assert "\n" not in text_err and message in text_err and text_err.startswith("class.csv")
     if place:
@@ -77,12 +69,12 @@ def test_bad_tables(text: str, place: str | None, message: str) -> None:
 def test_bad_rows_are_counted_and_skippable() -> None:
     text = CSV + "I,mid,fast,forever\nJ,,fast,long\n"
     with pytest.raises(FormatError) as err:
-        parse_agreements(text, _case(), file="class.csv")
+        parse_agreements(text, purchase_case(), file="class.csv")
     assert err.value.place == "row 4"
     assert "1 more bad row(s): 5" in str(err.value) and "--skip-bad" in str(err.value)
-    t = parse_agreements(text, _case(), file="class.csv", skip_bad=True)
+    t = parse_agreements(text, purchase_case(), file="class.csv", skip_bad=True)
     assert len(t.ids) == 2 and [b.row for b in t.bad] == [4, 5]
     with pytest.raises(FormatError, match="every row is bad"):
-        parse_agreements("pair,price,delivery,warranty\nI,mid,fast,forever\n", _case(), skip_bad=True)
+        parse_agreements("pair,price,delivery,warranty\nI,mid,fast,forever\n", purchase_case(), skip_bad=True)
 
 

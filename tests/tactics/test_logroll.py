@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import product
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -14,6 +12,7 @@ from accord.analysis.optimize import best_utilities
 from accord.errors import RequestError
 from accord.model import Case, Estimate, Interaction, Issue, Party, Preferences
 from accord.tactics.logroll import logrolls
+from oracles import all_packages
 
 
 @st.composite
@@ -31,10 +30,6 @@ def small_cases(draw: st.DrawFn, max_parties: int = 3) -> Case:
         prefs.append(Preferences(scores, terms))
     parties = tuple(Party(f"P{i}", batna=float(draw(st.integers(0, 6)))) for i in range(n_parties))
     return Case("random", issues, parties, tuple(prefs), shared_scales=draw(st.booleans()))
-
-
-def all_packages(case: Case) -> np.ndarray:
-    return np.asarray(list(product(*[range(s) for s in case.sizes])), dtype=np.int64)
 
 
 def oracle(case: Case, ref: tuple[int, ...], between: list[int], strict: bool) -> set[tuple[int, ...]]:

@@ -4,7 +4,6 @@ updates that find a hidden counterpart's priorities."""
 from __future__ import annotations
 
 import json
-from itertools import product
 
 import numpy as np
 import pytest
@@ -16,6 +15,7 @@ from accord.model import Case, Estimate, Interaction, Issue, Party, Preferences
 from accord.tactics import _exact, meso
 from accord.tactics._exact import Band, optimise
 from accord.tactics.meso import Belief, default_belief, meso_set, update_belief
+from oracles import all_packages
 
 
 @st.composite
@@ -33,10 +33,6 @@ def small_cases(draw: st.DrawFn, interactions: bool = True) -> Case:
         prefs.append(Preferences(scores, terms, cap))
     parties = (Party("A", batna=float(draw(st.integers(0, 4)))), Party("B", batna=0.0))
     return Case("random", issues, parties, tuple(prefs))
-
-
-def all_packages(case: Case) -> np.ndarray:
-    return np.asarray(list(product(*[range(s) for s in case.sizes])), dtype=np.int64)
 
 
 def check_set(case: Case, s: meso.MesoSet) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import product
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,6 +10,7 @@ from hypothesis import strategies as st
 from accord.errors import RequestError
 from accord.model import Case, Interaction, Issue, Party, Preferences
 from accord.tactics.settlement import improve, presettle
+from oracles import all_packages, undominated
 
 
 @st.composite
@@ -29,16 +28,6 @@ def small_cases(draw: st.DrawFn) -> Case:
         prefs.append(Preferences(scores, terms))
     parties = tuple(Party(f"P{i}", batna=float(draw(st.integers(0, 12)))) for i in range(n_parties))
     return Case("random", issues, parties, tuple(prefs), shared_scales=draw(st.booleans()))
-
-
-def all_packages(case: Case) -> np.ndarray:
-    return np.asarray(list(product(*[range(s) for s in case.sizes])), dtype=np.int64)
-
-
-def undominated(u: np.ndarray) -> np.ndarray:
-    ge = np.all(u[None, :, :] >= u[:, None, :], axis=2)
-    gt = np.any(u[None, :, :] > u[:, None, :], axis=2)
-    return ~np.any(ge & gt, axis=1)
 
 
 def as_set(u: np.ndarray) -> set[tuple[float, ...]]:
