@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
+source scripts/ci-deps.sh
 uv run ruff check .
 uv run mypy
 uv run pytest "$@"

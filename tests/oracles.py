@@ -111,3 +111,186 @@ def purchase_case() -> Case:
         {"buyer": {"price": [40, 20, 0], "delivery": [0, 30], "warranty": [0, 10]},
          "seller": {"price": [0, 20, 40], "delivery": [10, 0], "warranty": [0, 5]}},
         batnas={"buyer": 20, "seller": 20}, shared_scales=True)
+
+
+# -- oracles written from the definitions (docs/concepts.md), with nothing of the engine but Case.utilities ------
+# Each one enumerates every package and evaluates it with ``Case.utilities``; the raw score tables are read from
+# the case's data (``Preferences.scores``), never through an engine helper, so a bug in ``best_utilities``,
+# ``compromise_package``, ``Belief.utilities`` or the utility grid cannot hide behind its own oracle.
+
+def best_points(case: Case) -> np.ndarray:
+    """u_i^max: each party's most points over every package (interaction terms and caps included)."""
+    return np.asarray(case.utilities(all_packages(case)).max(axis=0), dtype=float)
+
+
+def gain_weights(case: Case) -> np.ndarray:
+    """Weight of a point of party i in a joint gain: 1 with shared scales, else 1 / (u_i^max − b_i) (0 when the
+    best package does not beat the BATNA, where the normalised gain is undefined)."""
+    if case.shared_scales:
+        return np.ones(case.n_parties)
+    span = best_points(case) - np.asarray(case.batnas, dtype=float)
+    return np.where(span > 0, 1.0 / np.where(span > 0, span, 1.0), 0.0)
+
+
+def compromise(case: Case) -> tuple[int, ...]:
+    """The compromise package: per issue the option maximising min_i e_ik(o), e = (s − min s) / (max s − min s)
+    (1 for a party with no stake), ties: larger Σ_i e_ik(o), then the earlier option. Exact rationals."""
+    from fractions import Fraction
+
+    out = []
+    for k, size in enumerate(case.sizes):
+        es = []
+        for p in case.preferences:
+            s = [Fraction(float(x)) for x in p.scores[k]]
+            r = max(s) - min(s)
+            es.append([(x - min(s)) / r if r else Fraction(1) for x in s])
+        key = [(min(e[o] for e in es), sum(e[o] for e in es), -o) for o in range(size)]
+        out.append(max(range(size), key=lambda o: key[o]))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class OracleTrade:
+    """A two-issue logroll found by enumeration: issues k < l moved to options o, p; gains per party (points)."""
+
+    k: int
+    l: int  # noqa: E741 - the issue pair (k, l) as in docs/concepts.md
+    o: int
+    p: int
+    package: tuple[int, ...]
+    gains: tuple[float, ...]
+    joint: float
+    least: float
+
+
+def logroll_trades(case: Case, ref: tuple[int, ...], between: list[int], *, strict: bool) -> list[OracleTrade]:
+    """Every two-issue trade from ``ref`` meeting the logrolling rule, best first.
+
+    For the trading parties S: every Δ_i > 0 (``strict``; else all ≥ 0 and one > 0), and each half of the trade
+    costs a trading party something (moving issue k alone leaves some i ∈ S strictly worse off, and so does moving
+    l alone). Joint gain Σ_S w_i Δ_i (:func:`gain_weights`); order: joint gain, then the smallest weighted gain of
+    a trading party, then issue and option order. Comparisons allow 1e-9 of the largest magnitude involved."""
+    w = gain_weights(case)
+    u_ref = case.utilities([ref])[0]
+    span = best_points(case) - np.asarray(case.batnas, dtype=float)
+    tol = 1e-9 * max(1.0, float(np.abs(np.concatenate([u_ref, span])).max()))
+    s = list(between)
+
+    def moved(changes: dict[int, int]) -> tuple[int, ...]:
+        pkg = list(ref)
+        for k, o in changes.items():
+            pkg[k] = o
+        return tuple(pkg)
+
+    def delta(pkg: tuple[int, ...]) -> np.ndarray:
+        return np.asarray(case.utilities([pkg])[0] - u_ref, dtype=float)
+
+    out = []
+    for k, l in itertools.combinations(range(case.n_issues), 2):  # noqa: E741
+        for o in range(case.sizes[k]):
+            for p in range(case.sizes[l]):
+                if o == ref[k] or p == ref[l]:
+                    continue
+                pkg = moved({k: o, l: p})
+                d = delta(pkg)[s]
+                ok = bool(np.all(d > tol)) if strict else bool(np.all(d >= -tol) and np.any(d > tol))
+                costs_k = bool(np.any(delta(moved({k: o}))[s] < -tol))
+                costs_l = bool(np.any(delta(moved({l: p}))[s] < -tol))
+                if ok and costs_k and costs_l:
+                    full = delta(pkg)
+                    weighted = full[s] * w[s]
+                    out.append(OracleTrade(k, l, o, p, pkg, tuple(float(x) for x in full),
+                                           float(np.sort(weighted).sum()), float(weighted.min())))
+    out.sort(key=lambda t: (-t.joint, -t.least, t.k, t.l, t.o, t.p))
+    return out
+
+
+def best_package_deal(case: Case, ref: tuple[int, ...], between: list[int], *, strict: bool) -> float | None:
+    """The largest joint gain Σ_S w_i Δ_i over every package (any number of issues changed) whose gains meet the
+    logrolling condition for S; None when no package does."""
+    pk = all_packages(case)
+    u_ref = case.utilities([ref])[0]
+    d = case.utilities(pk) - u_ref[None, :]
+    span = best_points(case) - np.asarray(case.batnas, dtype=float)
+    tol = 1e-9 * max(1.0, float(np.abs(np.concatenate([u_ref, span])).max()))
+    ds = d[:, between]
+    ok = np.all(ds > tol, axis=1) if strict else np.all(ds >= -tol, axis=1) & np.any(ds > tol, axis=1)
+    if not ok.any():
+        return None
+    return float((ds[ok] * gain_weights(case)[between]).sum(axis=1).max())
+
+
+def dominating(case: Case, package: tuple[int, ...]) -> np.ndarray:
+    """Rows of :func:`all_packages` that Pareto-dominate ``package``: ≥ for every party, > for one, each
+    comparison allowing the tie tolerance of docs/concepts.md (1e-9 of the party's scale)."""
+    u = case.utilities(all_packages(case))
+    t = case.utilities([package])[0]
+    tol = 1e-9 * scale(case)
+    d = u - t[None, :]
+    return np.asarray(np.all(d >= -tol[None, :], axis=1) & np.any(d > tol[None, :], axis=1))
+
+
+def lose_lose(case: Case) -> list[set[int]]:
+    """Per issue, the options every party scores strictly below one other option of that issue (issues that an
+    interaction term touches are left alone: there a swap need not raise everyone's points)."""
+    touched = {k for p in case.preferences for t in p.interactions for k, _ in t.conditions}
+    out: list[set[int]] = []
+    for k, size in enumerate(case.sizes):
+        bad: set[int] = set()
+        if k not in touched:
+            for o in range(size):
+                if any(all(p.scores[k][q] > p.scores[k][o] for p in case.preferences) for q in range(size) if q != o):
+                    bad.add(o)
+        out.append(bad)
+    return out
+
+
+def hypothesis_points(case: Case, tables: list[np.ndarray], packages: np.ndarray) -> np.ndarray:
+    """U_h(ω) for every hypothesis h (columns): Σ_k tables[k][h, ω_k], evaluated as a case whose parties are the
+    hypotheses (so through ``Case.utilities`` alone)."""
+    from accord.model import Party, Preferences
+
+    n_h = tables[0].shape[0]
+    prefs = tuple(Preferences(tuple(tuple(float(x) for x in t[h]) for t in tables)) for h in range(n_h))
+    hyp = Case("hypotheses", case.issues, tuple(Party(f"h{h}") for h in range(n_h)), prefs)
+    return np.asarray(hyp.utilities(packages), dtype=float)
+
+
+@dataclass(frozen=True)
+class MesoOracle:
+    """The band on the proposer's points, the packages inside it (lose-lose options excluded) and, per
+    hypothesis, the package the definition picks for it (None when the band holds no allowed package)."""
+
+    low: float
+    high: float
+    inside: np.ndarray
+    best_for: tuple[tuple[int, ...] | None, ...]
+
+
+def meso_oracle(case: Case, proposer: int, level: float, tolerance: float, tables: list[np.ndarray],
+                probabilities: np.ndarray, *, tie: float = 1e-9) -> MesoOracle:
+    """Per hypothesis h: argmax U_h over the packages with u_A in b_A + (level ± tolerance)(u_A^max − b_A);
+    ties in U_h (within ``tie``) go to the LARGER believed mean Σ_h p_h U_h, then to the first package."""
+    pk = all_packages(case)
+    ua = case.utilities(pk)[:, proposer]
+    b = float(case.batnas[proposer])
+    span = float(ua.max()) - b
+    lo, hi = b + (level - tolerance) * span, b + (level + tolerance) * span
+    eps = 1e-9 * max(1.0, abs(lo), abs(hi))
+    keep = (ua >= lo - eps) & (ua <= hi + eps)
+    for k, bad in enumerate(lose_lose(case)):
+        for o in bad:
+            keep &= pk[:, k] != o
+    inside = pk[keep]
+    picks: list[tuple[int, ...] | None] = []
+    if len(inside) == 0:
+        return MesoOracle(lo, hi, inside, tuple(None for _ in probabilities))
+    uh = hypothesis_points(case, tables, inside)
+    mean = uh @ np.asarray(probabilities, dtype=float)
+    for h in range(uh.shape[1]):
+        top = uh[:, h].max()
+        tied = np.flatnonzero(uh[:, h] >= top - tie)
+        best_mean = mean[tied].max()
+        first = tied[mean[tied] >= best_mean - tie][0]  # enumeration order = package order
+        picks.append(tuple(int(x) for x in inside[first]))
+    return MesoOracle(lo, hi, inside, tuple(picks))

@@ -1,7 +1,8 @@
 """Every bundled example loads, carries its story, and is analysed by ``accord analyze`` through the real CLI.
 
 The expected issue kinds below are the ones each example was written to show; they were checked by hand
-against the definitions of DOMAIN §2 (stakes, importance shares, complementary scores) and are asserted here
+against the definitions of docs/concepts.md#kinds-of-issue (stakes, importance shares, complementary scores) and are
+asserted here
 against what ``accord analyze --json`` computes.
 """
 
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 IDS = [p.stem for p in EXAMPLES]
 
-#: What each two-party example was designed to show, issue by issue (DOMAIN §2, τ = 0.1).
+#: What each two-party example was designed to show, issue by issue (docs/concepts.md#kinds-of-issue, τ = 0.1).
 DESIGNED_KINDS: dict[str, dict[str, str]] = {
     "job-offer": {"salary": "distributive", "signing_bonus": "integrative", "start_date": "integrative",
                   "remote_days": "integrative", "training_budget": "compatible", "vacation_days": "distributive"},
@@ -33,6 +34,9 @@ DESIGNED_KINDS: dict[str, dict[str, str]] = {
     "software-licence": {"upfront_fee": "distributive", "term_years": "compatible", "exclusivity": "integrative",
                          "support": "integrative", "source_escrow": "integrative"},
     "item-split": {"books": "integrative", "hats": "integrative", "balls": "compatible"},
+    "new-recruit": {"bonus": "distributive", "starting_date": "distributive", "job_assignment": "compatible",
+                    "location": "compatible", "vacation": "integrative", "salary": "integrative",
+                    "moving_expenses": "integrative", "insurance": "integrative"},
 }
 
 

@@ -32,6 +32,8 @@ _EXPORTS = {
     "classify_issues": "accord.analysis.issues",
     "evaluate": "accord.analysis.pyramid",
     "analyze": "accord.analysis.report",
+    "simulate": "accord.negotiation.simulate",
+    "tournament": "accord.negotiation.tournament",
 }
 
 if TYPE_CHECKING:
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
     from accord.errors import AccordError
     from accord.io.casefile import load_case, parse_case, save_case
     from accord.model import Case, Event, Interaction, Issue, Party, Preferences
+    from accord.negotiation.simulate import simulate
+    from accord.negotiation.tournament import tournament
 
 
 def __getattr__(name: str) -> Any:
@@ -63,4 +67,6 @@ __all__ = [
     "pareto_frontier",
     "parse_case",
     "save_case",
+    "simulate",
+    "tournament",
 ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
 from itertools import product
+from typing import Any
 
 import numpy as np
 import pytest
@@ -167,12 +169,15 @@ def scaled_cases(draw: st.DrawFn) -> tuple[Case, list[list[list[Fraction]]], lis
 
 
 def _exact_choices(case: Case, exact: list[list[list[Fraction]]], batnas: list[Fraction]) -> dict[str, tuple]:
-    """Every solution point by its definition (CONVENTIONS), in exact rationals; ties: frontier order."""
+    """Every solution point by its definition (CONVENTIONS), in exact rationals; ties by TIE_RULE: leximin of
+    the normalised gains, then the first package in option order (never the order of the parties)."""
     n = case.n_parties
-    points = {tuple(sum((exact[i][k][o] for k, o in enumerate(pkg)), Fraction(0)) for i in range(n))
-              for pkg in product(*[range(s) for s in case.sizes])}
+    first: dict[tuple, tuple[int, ...]] = {}
+    for pkg in product(*[range(s) for s in case.sizes]):  # option order: the first package reaching each point
+        first.setdefault(tuple(sum((exact[i][k][o] for k, o in enumerate(pkg)), Fraction(0)) for i in range(n)),
+                         pkg)
+    points = set(first)
     front = [v for v in points if not any(all(w[i] >= v[i] for i in range(n)) and w != v for w in points)]
-    front.sort(key=lambda v: tuple(-x for x in v))  # the frontier's order: first party descending, then next
     ideal = [max(v[i] for v in front) for i in range(n)]
     span = [ideal[i] - batnas[i] for i in range(n)]
 
@@ -181,8 +186,19 @@ def _exact_choices(case: Case, exact: list[list[list[Fraction]]], batnas: list[F
             return sum(v, Fraction(0))
         return sum(((v[i] - batnas[i]) / span[i] for i in range(n) if span[i] > 0), Fraction(0))
 
-    out = {"max_joint": max(front, key=joint)}  # max() keeps the first of equal keys
+    def choose(among: list[tuple], key: Callable[[tuple], Any]) -> tuple:
+        top = max(key(v) for v in among)
+        tied = [v for v in among if key(v) == top]
+        lexi = max(tuple(sorted((v[i] - batnas[i]) / span[i] if span[i] > 0 else Fraction(0) for i in range(n)))
+                   for v in tied)
+        tied = [v for v in tied if tuple(sorted((v[i] - batnas[i]) / span[i] if span[i] > 0 else Fraction(0)
+                                                for i in range(n))) == lexi]
+        return min(tied, key=lambda v: first[v])
+
     zone = [v for v in front if all(v[i] >= batnas[i] for i in range(n))]
+    best_joint = max(joint(v) for v in front)
+    inside = [v for v in zone if joint(v) == best_joint]
+    out = {"max_joint": choose(inside or front, joint)}
     if not zone:
         return out
     z_span = [max(v[i] for v in zone) - batnas[i] for i in range(n)]
@@ -193,11 +209,11 @@ def _exact_choices(case: Case, exact: list[list[list[Fraction]]], batnas: list[F
     def gains(v: tuple) -> list[Fraction]:
         return [(v[i] - batnas[i]) / z_span[i] if z_span[i] > 0 else Fraction(0) for i in range(n)]
 
-    out["nash"] = max(zone, key=lambda v: (math.prod(surplus(v)), joint(v)))
-    out["kalai_smorodinsky"] = max(zone, key=lambda v: (min(gains(v)), sum(gains(v), Fraction(0))))
+    out["nash"] = choose(zone, lambda v: (math.prod(surplus(v)), joint(v)))
+    out["kalai_smorodinsky"] = choose(zone, lambda v: (min(gains(v)), sum(gains(v), Fraction(0))))
     if case.shared_scales:
-        out["egalitarian"] = max(zone, key=lambda v: (min(surplus(v)), sum(surplus(v), Fraction(0))))
-        out["utilitarian"] = max(zone, key=lambda v: (sum(v, Fraction(0)), min(surplus(v))))
+        out["egalitarian"] = choose(zone, lambda v: (min(surplus(v)), sum(surplus(v), Fraction(0))))
+        out["utilitarian"] = choose(zone, lambda v: (sum(v, Fraction(0)), min(surplus(v))))
     return out
 
 

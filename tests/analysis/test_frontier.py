@@ -161,7 +161,7 @@ def test_counts_are_exact_beyond_int64(frontier_kit) -> None:  # type: ignore[no
 
 
 def test_decimal_ties_are_one_point() -> None:
-    # 0.1 + 0.2 and 0.3 differ in the last bits of a float but are one point (DOMAIN §4)
+    # 0.1 + 0.2 and 0.3 differ in the last bits of a float but are one point (docs/concepts.md#frontier-and-ties)
     issues = (Issue.categorical("x", ["a", "b"]), Issue.categorical("y", ["c", "d"]))
     a = Preferences(((0.1, 0.3), (0.2, 0.0)))
     b = Preferences(((1.0, 0.0), (0.0, 1.0)))

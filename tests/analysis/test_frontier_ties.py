@@ -1,4 +1,5 @@
-"""Exact real ties that the per-option rounding to the grid puts a few steps apart (DOMAIN §4: one point).
+"""Exact real ties that the per-option rounding to the grid puts a few steps apart (docs/concepts.md#frontier-and-ties:
+one point).
 
 The cases are integer point tables mapped per party by u' = a·u + b_k with an ``a`` that no decimal grid holds
 (1/3, 0.95/0.27, ...) and per-issue offsets b_k: packages with equal integer sums tie exactly in real numbers,

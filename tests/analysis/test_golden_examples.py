@@ -1,8 +1,10 @@
 """Golden tests: the numbers behind every label of the bundled examples, worked out by hand.
 
 Each expected number below was computed by hand from the point tables in ``examples/*.yaml`` (the working is in
-the comments), following DOMAIN §2–4: stakes r = max − min points, shares π = r / Σ r, the complementarity
-spread of s_i + s_j (shared scales) or e_i + e_j, and the compromise package of DOMAIN §5. If an example file
+the comments), following docs/concepts.md (kinds of issue to solution points): stakes r = max − min points, shares π =
+r / Σ r, the complementarity
+spread of s_i + s_j (shared scales) or e_i + e_j, and the compromise package of docs/concepts.md#the-pyramid. If an
+example file
 changes, these tests say exactly which number moved.
 """
 
@@ -119,14 +121,17 @@ def test_item_split() -> None:
     # Joint values by books Alice receives 0..3: 0+3, 2+2, 4+1, 6+0.
     assert kinds["books"].joint_values == (3, 4, 5, 6)
     assert "alice is indifferent (stake 0)" in kinds["balls"].why
-    # One trade: Bob weighs books 3/1 = 3× hats, Alice only 6/4 = 1.5×. From the compromise (1 book, no hat,
-    # no ball for Alice) Bob gets his preferred books option (0 for Alice: Alice −2, Bob +1) and Alice the hat
-    # (+4, −1): Alice +2, Bob 0, joint +2.
+    # One logrolling pair: Bob weighs books 3/1 = 3× hats, Alice only 6/4 = 1.5×. From the compromise (1 book,
+    # no hat, no ball for Alice) Bob's books option (0 for Alice: Alice −2, Bob +1) with the hat for Alice
+    # (+4, −1) gives Alice +2 and Bob 0 — Bob gains nothing, so it is no trade (it used to be listed as one,
+    # joint +2). No other move of books and hats pays both, and no package deal does either.
     assert kinds.logrolling_count == 1
     trade = kinds.logrolling[0]
     assert trade.ratios == pytest.approx((1.5, 3.0))
     assert trade.gets == {"books": ("bob", "0"), "hats": ("alice", "1")}
-    assert trade.changes == {"alice": 2, "bob": 0} and trade.joint_gain == 2
+    assert not trade.both_gain and trade.changes == {"alice": 0, "bob": 0} and trade.joint_gain == 0
+    assert a.trades.trades == () and a.trades.package_deal is None
+    assert "no two-issue trade leaves alice and bob strictly better off" in a.trades.message
     # Pie 6 + 4 + 6 = 16; the compromise gives Alice 2, Bob 2 + 1 + 6 = 9.
     assert (a.potential.max_joint_value, a.potential.even_split_value) == (16, 11)
 
@@ -145,8 +150,11 @@ def test_software_licence() -> None:
     escrow = kinds["source_escrow"].pairs[0]
     assert escrow.spread == pytest.approx(0) and escrow.shares == pytest.approx((10 / 790, 70 / 780))
     assert not escrow.equal_importance
-    # Support: e vendor (1, 70/90, 0), licensee (0, 0.6, 1) → sums 1, 1.378, 1.
-    assert kinds["support"].joint_values == pytest.approx((1, 70 / 90 + 0.6, 1))
+    # Support: vendor points (90, 70, 0), licensee (0, 60, 100); separate scales, so the joint value is what each
+    # option adds to Σ g, g = (u − b) / (u_max − b): vendor 590 − 150 = 440, licensee 780 − 180 = 600.
+    assert (a.bargaining.ideal.tolist(), a.bargaining.batnas.tolist()) == ([590, 780], [150, 180])
+    assert kinds["support"].joint_values == pytest.approx((90 / 440, 70 / 440 + 60 / 600, 100 / 600))
+    assert kinds["support"].joint_scale == "normalised gains"
     assert a.frontier.grid == "real issues analysed on a grid: upfront_fee on 9 points"
 
 
@@ -167,8 +175,10 @@ def test_supplier_contract() -> None:
     # (complementary), but shares 10/97 vs 15/97 differ by more than τ·max → integrative.
     pay = kinds["payment_terms"].pairs[0]
     assert pay.spread == pytest.approx(0.1) and pay.complementary and not pay.equal_importance
-    # Warranty: e buyer (0, 0.7, 1), supplier (1, 0.625, 0) → 1, 1.325, 1.
-    assert kinds["warranty"].joint_values == pytest.approx((1, 1.325, 1))
+    # Warranty: buyer points (0, 14, 20), supplier (2, 1.25, 0); joint value on the Σ g scale, with spans
+    # buyer 105 − 45 = 60 and supplier 108 − 35 = 73.
+    assert (a.bargaining.ideal.tolist(), a.bargaining.batnas.tolist()) == ([105, 108], [45, 35])
+    assert kinds["warranty"].joint_values == pytest.approx((2 / 73, 14 / 60 + 1.25 / 73, 20 / 60))
     assert any("interaction" in n for n in a.notes)
 
 

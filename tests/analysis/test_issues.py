@@ -1,4 +1,5 @@
-"""Issue kinds and logrolling pairs agree with DOMAIN §2, computed directly (exact fractions) in the test."""
+"""Issue kinds and logrolling pairs agree with docs/concepts.md#kinds-of-issue, computed directly (exact fractions) in
+the test."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def oracle_opposed(case: Case, i: int, j: int, k: int) -> bool:
 
 
 def oracle_kind(case: Case, i: int, j: int, k: int, tau: Fraction) -> str:
-    """DOMAIN §2, written out literally."""
+    """docs/concepts.md#kinds-of-issue, written out literally."""
     if not oracle_opposed(case, i, j, k):
         return "compatible"
     ri, rj = oracle_stake(case, i, k), oracle_stake(case, j, k)
@@ -93,7 +94,8 @@ def oracle_kind(case: Case, i: int, j: int, k: int, tau: Fraction) -> str:
 
 
 def oracle_compromise(case: Case) -> tuple[int, ...]:
-    """DOMAIN §5: per issue the option maximising min_i e_ik; ties: larger Σ e, then the earlier option."""
+    """docs/concepts.md#the-pyramid: per issue the option maximising min_i e_ik; ties: larger Σ e, then the earlier
+    option."""
     out = []
     for k in range(case.n_issues):
         es = [oracle_e(case, i, k) for i in range(case.n_parties)]
@@ -131,9 +133,13 @@ def test_kinds_agree_with_the_definitions(case: Case, tau: float) -> None:
         if case.shared_scales:
             expected_joint = [sum(table(case, i, k)[o] for i in range(case.n_parties)) for o in range(case.sizes[k])]
         else:
-            expected_joint = [sum(oracle_e(case, i, k)[o] for i in range(case.n_parties))
-                              for o in range(case.sizes[k])]
-        assert issue.joint_values == pytest.approx([float(x) for x in expected_joint])
+            # Separate scales: what the option adds to Σ g_i, g_i = (u_i − b_i) / (u_i^max − b_i) (0 if no span).
+            u_max = case.utilities(all_packages(case)).max(axis=0)
+            span = [float(u_max[i] - case.batnas[i]) for i in range(case.n_parties)]
+            expected_joint = [sum((table(case, i, k)[o] - min(table(case, i, k))) / span[i]
+                                  for i in range(case.n_parties) if span[i] > 0) for o in range(case.sizes[k])]
+        assert issue.joint_values == pytest.approx([float(x) for x in expected_joint], abs=1e-9)
+        assert issue.joint_scale == ("points" if case.shared_scales else "normalised gains")
 
 
 @settings(max_examples=150)
@@ -151,32 +157,54 @@ def test_logrolling_pairs_agree_with_the_definition(case: Case, tau: float) -> N
                 expected[(i, j, k, q)] = (i, j) if ri > rj else (j, i)
     assert kinds.logrolling_count == len(expected)
     assert len(kinds.logrolling) == len(expected)
-    # Oracle joint gain: from the compromise package, each party gets its preferred option.
+    # Oracle trade: from the compromise package, the best move of k and q that leaves both i and j strictly
+    # better off, each issue moved alone hurting one of them (a genuine trade); none → no change at all.
     ref = oracle_compromise(case)
     assert kinds.reference == case.labels(ref)
     u_all = case.utilities(all_packages(case))
     span = u_all.max(axis=0) - case.batnas
     weights = np.ones(case.n_parties) if case.shared_scales else np.where(span > 0, 1 / np.where(span > 0, span, 1), 0)
-    gains = []
+    u_ref = case.utilities([ref])[0]
+    tol = 1e-9 * max(1.0, float(np.abs(u_ref).max()))
+
+    def delta(moves: dict[int, int]) -> np.ndarray:
+        pkg = list(ref)
+        for issue_idx, o in moves.items():
+            pkg[issue_idx] = o
+        return case.utilities([tuple(pkg)])[0] - u_ref
+
+    seen_without = False
     for pair in kinds.logrolling:
         i, j = case.party_index(pair.parties[0]), case.party_index(pair.parties[1])
         k, q = case.issue_index(pair.issues[0]), case.issue_index(pair.issues[1])
-        winners = expected[(i, j, k, q)]
-        assert pair.gets[pair.issues[0]][0] == case.party_names[winners[0]]
-        assert pair.gets[pair.issues[1]][0] == case.party_names[winners[1]]
+        assert (i, j, k, q) in expected
+        best = None
+        for o in range(case.sizes[k]):
+            for p in range(case.sizes[q]):
+                if o == ref[k] or p == ref[q]:
+                    continue
+                d = delta({k: o, q: p})
+                if not (d[i] > tol and d[j] > tol):
+                    continue
+                if not (min(delta({k: o})[[i, j]]) < -tol and min(delta({q: p})[[i, j]]) < -tol):
+                    continue
+                key = (round(d[i] * weights[i] + d[j] * weights[j], 9), round(min(d[i] * weights[i],
+                                                                                    d[j] * weights[j]), 9), -o, -p)
+                if best is None or key > best[0]:
+                    best = (key, o, p, d)
+        if best is None:
+            assert not pair.both_gain and pair.joint_gain == 0.0
+            assert all(v == 0.0 for v in pair.changes.values())
+            seen_without = True
+            continue
+        assert not seen_without, "pairs with a trade come first"
+        _, o, p, d = best
         pkg = list(ref)
-        for issue_idx, who in ((k, winners[0]), (q, winners[1])):
-            best = sorted(oracle_best(case, who, issue_idx))
-            joint = [sum(table(case, p, issue_idx)[o] for p in range(case.n_parties)) if case.shared_scales
-                     else sum(oracle_e(case, p, issue_idx)[o] for p in range(case.n_parties)) for o in best]
-            pkg[issue_idx] = best[joint.index(max(joint))]
+        pkg[k], pkg[q] = o, p
+        assert pair.both_gain and pair.joint_gain > 0
         assert pair.package == case.labels(tuple(pkg))
-        delta = case.utilities([tuple(pkg)])[0] - case.utilities([ref])[0]
-        assert [pair.changes[p] for p in case.party_names] == pytest.approx(delta.tolist())
-        assert pair.joint_gain == pytest.approx(float(delta @ weights))
-        assert pair.both_gain == bool(delta[i] > 1e-9 and delta[j] > 1e-9)
-        gains.append(pair.joint_gain)
-    assert gains == sorted(gains, reverse=True)
+        assert [pair.changes[name] for name in case.party_names] == pytest.approx(d.tolist())
+        assert pair.joint_gain == pytest.approx(d[i] * weights[i] + d[j] * weights[j])
 
 
 @settings(max_examples=60)
@@ -238,8 +266,13 @@ def test_job_offer_labels_and_numbers() -> None:
     assert trade.ratios == pytest.approx((2000 / 600, 2000 / 1600))
     assert trade.gets == {"salary": ("candidate", "100k"), "start": ("employer", "June")}
     assert trade.reference == {"salary": "95k", "start": "July"}
-    assert trade.changes == {"candidate": 700.0, "employer": -200.0}
-    assert trade.joint_gain == 500.0 and not trade.both_gain
+    # Giving each side its preferred option (100k, June) would cost the employer 200 points (candidate +700):
+    # not a trade. No other move of salary and start leaves both strictly better off either, so the pair is
+    # listed without a trade — never as a "trade" that one side loses by.
+    assert not trade.both_gain and trade.joint_gain == 0.0
+    assert trade.changes == {"candidate": 0.0, "employer": 0.0}
+    assert trade.package == {"salary": "95k", "start": "July", "training": "yes", "parking": "no"}
+    assert trade.why.endswith("no trade here")
     json.dumps(kinds.to_dict(), allow_nan=False)
 
 
@@ -274,14 +307,17 @@ def test_three_parties_mixed_issue() -> None:
 
 
 def test_interaction_terms_are_in_the_joint_gains() -> None:
-    issues = (Issue.categorical("a", ["x", "y"]), Issue.categorical("b", ["p", "q"]))
-    plain = (Preferences(((0.0, 4.0), (0.0, 1.0))), Preferences(((2.0, 0.0), (3.0, 0.0))))
-    bonus = Interaction(((0, frozenset({1})), (1, frozenset({0}))), 5.0)
-    with_bonus = (Preferences(((0.0, 4.0), (0.0, 1.0)), (bonus,)), plain[1])
+    issues = (Issue.categorical("a", ["x", "y", "z"]), Issue.categorical("b", ["p", "q", "r"]))
+    plain = (Preferences(((0.0, 5.0, 10.0), (0.0, 1.0, 2.0))), Preferences(((2.0, 1.0, 0.0), (10.0, 5.0, 0.0))))
+    bonus = Interaction(((0, frozenset({2})), (1, frozenset({0}))), 5.0)  # A: +5 when a=z and b=p
+    with_bonus = (Preferences(plain[0].scores, (bonus,)), plain[1])
     parties = (Party("A"), Party("B"))
     base = classify_issues(Case("t", issues, parties, plain, shared_scales=True))
     extra = classify_issues(Case("t", issues, parties, with_bonus, shared_scales=True))
     assert base.kinds == extra.kinds
+    # From the compromise (y, q): A gets z, B gets p — A +5 − 1, B +5 − 1 — and the bonus adds 5 for A.
+    assert base.logrolling[0].package == extra.logrolling[0].package == {"a": "z", "b": "p"}
+    assert base.logrolling[0].changes == {"A": 4.0, "B": 4.0}
     assert extra.logrolling[0].joint_gain == base.logrolling[0].joint_gain + 5.0
     assert extra.notes and "interaction" in extra.notes[0]
 
@@ -293,7 +329,7 @@ def test_normalised_gains_when_scales_are_not_shared() -> None:
     kinds = classify_issues(case)
     trade = kinds.logrolling[0]
     assert trade.scale == "normalised gains"
-    # The compromise package, computed independently (DOMAIN §5):
+    # The compromise package, computed independently (docs/concepts.md#the-pyramid):
     ref = oracle_compromise(case)
     traded = case.package(trade.package)
     delta = case.utilities([traded])[0] - case.utilities([ref])[0]
@@ -366,4 +402,45 @@ def test_party_best_utilities_without_a_frontier(data: st.DataObject, frontier_k
         m.setattr(fr, "pareto_frontier", only_twins)
         best = party_best_utilities(case)
     assert best.tolist() == pytest.approx(brute.tolist(), rel=1e-9, abs=1e-12)
-    assert party_best_utilities(case, real(case)).tolist() == pytest.approx(brute.tolist(), rel=1e-9, abs=1e-12)
+    # From a frontier, u_i^max is a column maximum of its points, and a point stands for every package within the
+    # frontier's tie tolerance (1e-9 of the party's scale, see docs/concepts.md), so it is exact only to that:
+    # scores mixing 1e4 and 1e-8 make (1e-8, -1e-8) and (0, 0) one point. The test must allow the same.
+    tol = 1e-9 * frontier_kit.scale(case) * case.n_issues
+    from_frontier = party_best_utilities(case, real(case))
+    assert np.all(np.abs(from_frontier - brute) <= tol), (from_frontier.tolist(), brute.tolist())
+
+
+@settings(max_examples=120, deadline=None)
+@given(case=small_cases())
+def test_best_option_of_every_issue_is_the_max_joint_package(case: Case) -> None:
+    """Separate scales: the issue table's joint value is on the scale of the max-joint package (Σ g, or raw points
+    with shared scales), so the package of each issue's best options reaches the largest joint value. Summing
+    per-issue normalised scores e (the old column) picked a different "best" whenever one party's stakes on the
+    other issues dwarfed the rest."""
+    from accord.analysis.bargaining import bargaining
+
+    kinds = classify_issues(case)
+    best = tuple(int(np.argmax(issue.joint_values)) for issue in kinds)
+    u_all = case.utilities(all_packages(case))
+    span = u_all.max(axis=0) - case.batnas
+    u_best = case.utilities([best])[0]
+    if case.shared_scales:
+        joint = float(u_best.sum())
+    else:
+        joint = float(sum((u_best[i] - case.batnas[i]) / span[i] for i in range(case.n_parties) if span[i] > 0))
+    assert joint == pytest.approx(bargaining(case).max_joint_value, abs=1e-9)
+    assert all(issue.joint_scale == ("points" if case.shared_scales else "normalised gains") for issue in kinds)
+
+
+def test_issue_best_option_uses_normalised_gains_not_per_issue_scores() -> None:
+    # On `a`, per-issue normalised scores e are A (1, 5/6, 0) and B (0, 1, 1): their sum calls y best (1.83).
+    # But B's point there is 1 of its 101-point range, A's step from y to x is 1 of 10: in Σ g, x is best
+    # (0.6 vs 0.5 + 0.0099), and x is what the max-joint package takes.
+    case = Case.from_tables("t", {"a": ["x", "y", "z"], "b": ["p", "q"]},
+                            {"A": {"a": [6, 5, 0], "b": [0, 4]}, "B": {"a": [0, 1, 1], "b": [100, 0]}})
+    kinds = classify_issues(case)
+    assert kinds["a"].joint_scale == "normalised gains"
+    assert kinds["a"].joint_values == pytest.approx((6 / 10, 5 / 10 + 1 / 101, 1 / 101))
+    from accord.analysis.bargaining import bargaining
+
+    assert bargaining(case).solutions["max_joint"].package["a"] == "x"

@@ -46,7 +46,7 @@ def test_answers_equal_brute_force(data, frontier_kit) -> None:  # type: ignore[
     row = int(np.flatnonzero(np.all(pk == np.array(imp.package), axis=1))[0])
     assert dom[row], "the improvement must dominate the agreement"
     assert value[row] == pytest.approx(best, rel=1e-9, abs=1e-12)
-    # a party may "lose" less than the tolerance of its own scale (DOMAIN §4: that is no loss)
+    # a party may "lose" less than the tolerance of its own scale (docs/concepts.md#frontier-and-ties: that is no loss)
     assert np.all(imp.gains >= -1e-8 * frontier_kit.scale(case))
     assert imp.joint_gain == pytest.approx(best, rel=1e-6, abs=1e-9)
 

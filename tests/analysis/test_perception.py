@@ -35,7 +35,8 @@ def cases_with_estimate(draw: st.DrawFn) -> Case:
 
 
 def _facts(case: Case, h: int, other: list[list[float]], k: int) -> tuple[bool, bool]:
-    """(opposed, equal importance) for the holder and ``other``'s score tables on issue k (DOMAIN §2)."""
+    """(opposed, equal importance) for the holder and ``other``'s score tables on issue k
+    (docs/concepts.md#kinds-of-issue)."""
     mine = [[Fraction(x) for x in case.scores[q][h]] for q in range(case.n_issues)]
     theirs = [[Fraction(x) for x in row] for row in other]
     best = [o for o, x in enumerate(mine[k]) if x == max(mine[k])]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import product
 
 import numpy as np
@@ -85,9 +86,14 @@ def test_job_offer_like_case() -> None:
     assert [v["issue"] for v in varies] == ["start", "training"]
     assert varies[0]["spread"] == 1000.0 and varies[0]["best_option"] == "June"
     prio = pot.sign("different_priorities")
-    assert prio.present and prio.evidence["logrolling_pairs"] == 1
-    assert prio.evidence["best_trades"][0]["joint_gain"] == 500.0
+    # salary and start have different priorities, but from the compromise (95k, July) giving each side its way
+    # (100k, June) costs the employer 200 points, and no other move pays both: no trade may be advised.
+    assert not prio.present and prio.evidence["logrolling_pairs"] == 1
+    assert prio.evidence["trades"] == 0 and prio.evidence["best_trades"] == []
+    assert "no two-issue trade leaves every party strictly better off" in prio.text
     text = " ".join(pot.advice)
+    assert "Trade salary against start" not in text and "-200" not in text
+    assert "No trade leaves both sides strictly better off than the compromise package" in text
     assert "Settle training at yes" in text and "800 joint points" in text
     assert "3,900" in text and "4,400" in text
     assert "salary is win-lose" in text
@@ -115,3 +121,45 @@ def test_party_whose_batna_beats_every_package() -> None:
                             batnas={"A": 5, "B": 0}, shared_scales=True)
     pot = win_win_potential(case)
     assert "A (BATNA 5, best possible 4) cannot reach its BATNA" in pot.advice[0]
+
+
+def test_compromise_and_literal_middle_are_reported_separately() -> None:
+    """'Splitting every issue down the middle' names the package it used: the compromise (max-min of the
+    per-issue normalised scores) and, for ordered issues, the literal middle option, reported apart."""
+    from accord.model import Issue, Party, Preferences
+
+    # days 0..4: A's points rise steeply then flatten, B's fall linearly, so the compromise is 1 day, while the
+    # literal middle is 2 days; `car` is categorical and has no middle (its compromise option is kept).
+    case = Case("t", (Issue.integer_range("days", 0, 4), Issue.categorical("car", ["no", "yes"])),
+                (Party("A"), Party("B")),
+                (Preferences(((0.0, 9.0, 10.0, 11.0, 12.0), (0.0, 3.0))),
+                 Preferences(((12.0, 9.0, 6.0, 3.0, 0.0), (2.0, 0.0)))), shared_scales=True)
+    pot = win_win_potential(case)
+    assert pot.even_split_package == {"days": "1", "car": "no"}
+    assert pot.middle_package == {"days": "2", "car": "no"} and pot.middle_issues == ("days",)
+    assert pot.middle_utilities == {"A": 10.0, "B": 8.0} and pot.middle_value == 18.0
+    d = pot.to_dict()
+    assert d["middle"]["package"] == {"days": "2", "car": "no"} and d["middle"]["ordered_issues"] == ["days"]
+    text = pot.sign("pie_larger_than_even_split").text
+    assert "the compromise package (on each issue the option whose worse-off party is best off: days=1, car=no)" \
+        in text
+    assert "the literal middle of every ordered issue (days=2, car=no) gives 18" in text
+    assert "splitting every issue down the middle gives" not in " ".join([text, *pot.advice])
+
+
+def test_level_two_has_one_name_everywhere() -> None:
+    from pathlib import Path
+
+    from accord.analysis.pyramid import LEVEL_NAMES
+
+    assert LEVEL_NAMES[2] == "better than compromise"
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("src", "docs"):
+        for path in (root / folder).rglob("*"):
+            if path.suffix in {".py", ".md", ".html", ".j2"}:
+                text = path.read_text(encoding="utf-8")
+                assert "better than other feasible" not in text, path
+                # level 2 is defined by the compromise package, not by "splitting down the middle" (the literal
+                # middle can differ from it: see docs/concepts.md, "The pyramid")
+                flat = " ".join(text.split())
+                assert not re.search(r"down the middle \(level 2\)", flat), path

@@ -1,4 +1,5 @@
-"""The pyramid (DOMAIN §5) against brute force on small random cases, plus hand-checked examples and errors."""
+"""The pyramid (docs/concepts.md#the-pyramid) against brute force on small random cases, plus hand-checked examples and
+errors."""
 
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ def _dominates(x: np.ndarray, y: np.ndarray) -> bool:
 
 
 def _oracle_compromise(case: Case) -> tuple[int, ...]:
-    """DOMAIN §5 written out: per issue, max over options of min_i e_ik(o); ties larger Σ e, then earlier."""
+    """docs/concepts.md#the-pyramid written out: per issue, max over options of min_i e_ik(o); ties larger Σ e, then
+    earlier."""
     out = []
     for s in case.scores:
         e = []
@@ -232,10 +234,13 @@ def test_two_party_search_equals_general(data: st.DataObject) -> None:
         a = np.concatenate([a, fu[: min(5, m)]])
     assert pm._two_party_ready(fu, w)
     tj = 1e-9 * max(1.0, float(np.abs(fj).max()))
-    p1, b1 = pm._dominance_general(fu, fj, a, 1e-9, w, tj)
-    p2, b2 = pm._dominance_two(fu, fj, a, 1e-9, w, tj)
+    p1, b1, o1 = pm._dominance_general(fu, fj, a, 1e-9, w, tj)
+    p2, b2, o2 = pm._dominance_two(fu, fj, a, 1e-9, w, tj)
     assert p1.tolist() == p2.tolist()
-    assert b1.tolist() == b2.tolist()
+    # rows whose smallest gain ties too are left to _untie (option order), with the same candidates
+    assert {r: c.tolist() for r, c in o1.items()} == {r: c.tolist() for r, c in o2.items()}
+    assert [x for r, x in enumerate(b1.tolist()) if r not in o1] == [x for r, x in enumerate(b2.tolist())
+                                                                     if r not in o2]
 
 
 def test_large_batch_takes_the_staircase_path_with_the_same_answers() -> None:
@@ -249,7 +254,10 @@ def test_large_batch_takes_the_staircase_path_with_the_same_answers() -> None:
     u = case.utilities(pk)
     assert u.shape[0] * len(ref.frontier) > 65_536
     res = assess(ref, u)
-    p, b = pm._dominance_general(ref.frontier.utilities, ref.frontier_joint, u, ref.tol, ref.weights, ref.joint_tol)
+    p, b, ties = pm._dominance_general(ref.frontier.utilities, ref.frontier_joint, u, ref.tol, ref.weights,
+                                       ref.joint_tol)
+    for row, cands in ties.items():
+        b[row] = pm._untie(ref, u[row], cands)
     assert res.pareto_optimal.tolist() == p.tolist()
     assert res.best.tolist() == b.tolist()
 
@@ -268,7 +276,7 @@ def test_hand_checked_levels_and_value_left() -> None:
     assert ev.value_left == {"buyer": 10.0, "seller": 10.0} and ev.value_left_joint == 20.0
     # (30, 40) dominates the compromise (30, 35) and is dominated by (40, 45): level 2
     ev2 = evaluate(case, {"price": "high", "delivery": "fast", "warranty": "short"})
-    assert (ev2.level, ev2.level_name) == (2, "better than other feasible agreements")
+    assert (ev2.level, ev2.level_name) == (2, "better than compromise")
     # low/slow/short = (40, 10): seller below its BATNA of 20; two improvements tie at joint gain 35:
     # (60, 25) gains (20, 15), (40, 45) gains (0, 35): the more even split is chosen
     ev0 = evaluate(case, (0, 0, 0))

@@ -67,7 +67,10 @@ def test_to_dict_is_json_with_issue_ids_and_zopa() -> None:
     assert back["zopa_empty"] is False
     assert back["frontier"]["size"] == back["frontier"]["points_shown"] == len(back["frontier"]["points"])
     assert set(back["bargaining"]["solutions"]) >= {"nash", "kalai_smorodinsky", "egalitarian", "utilitarian"}
-    assert back["logrolling_count"] == 1 and back["logrolling"][0]["joint_gain"] == 500.0
+    # salary × start differ in priority, but no move of them leaves both strictly better off: no trade.
+    assert back["logrolling_count"] == 1 and back["logrolling"][0]["both_gain"] is False
+    assert back["logrolling"][0]["joint_gain"] == 0.0
+    assert back["trades"]["trades"] == [] and "no two-issue trade" in back["trades"]["message"]
     assert back["perception"]["estimates"][0]["illusory_conflict"] is True
     assert back["advice"] and back["case"]["packages"] == 18
 
@@ -130,8 +133,10 @@ def test_outcome_space_figure_two_and_three_parties() -> None:
     a = analyze(case)
     fig = outcome_space_figure(case, a.frontier, a.bargaining, agreements={"compromise": (1, 1, 1)})
     names = [t.name for t in fig.data]
-    assert names[:2] == ["packages", "Pareto frontier"] and "Nash" in names and "compromise" in names
-    assert "BATNA candidate" in names and "BATNA employer" in names
+    assert names[:3] == ["bargaining zone", "packages", "Pareto frontier"] and "compromise" in names
+    assert any(n.split(" = ")[0] == "Nash" for n in names)  # coinciding solution points share one marker
+    batna_text = [t.text[0] for t in fig.data if t.name == "BATNA lines"]
+    assert [t.split(":")[0] for t in batna_text] == ["BATNA of candidate", "BATNA of employer"]
     c3 = three_parties()
     a3 = analyze(c3)
     fig3 = outcome_space_figure(c3, a3.frontier, a3.bargaining, agreements=np.array([[0, 0], [1, 1]]))

@@ -173,5 +173,32 @@ def test_trade_already_in_the_compromise_is_said_so(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(app, ["analyze", str(case)], env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
-    assert "already in the compromise package" in result.output
-    assert "a0 → a0" not in result.output
+    # No no-op row ("a0 → a0") in a table titled trades: the compromise package already gives each side its
+    # preferred option, so the output says there is no trade, and from which package.
+    assert "a0 → a0" not in result.output and "b0 → b0" not in result.output
+    assert "Trades (logrolling): No trade: no two-issue trade leaves A and B strictly better off" in \
+        " ".join(result.output.split())
+    assert "a=a0, b=b0" in result.output
+
+
+def test_job_offer_trades_pay_both_and_max_joint_is_inside_the_zone() -> None:
+    """The trade table only lists trades both sides gain from (no 'salary 84k → 90k: employer −1,200' row), the
+    advice names the compromise package it measures from, and the max-joint row is a package inside the zone
+    with the number of packages reaching that value (not one that leaves the employer below its BATNA)."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "job-offer.yaml"
+    result = CliRunner().invoke(app, ["analyze", str(example)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "-1,200" not in text and "-1,400" not in text and "Both gain" not in text
+    assert "4 two-issue trade(s) over 4 issue pair(s) leave every party strictly better off" in text
+    assert "below BATNA" not in text and "outside the zone" not in text
+    assert "max joint value: 15 package(s) reach it, the one shown is inside the zone" in text
+    assert "splitting every issue down the middle gives" not in text
+    assert "the compromise package (each issue settled at the option whose worse-off party is best off" in text
+    data = json.loads(CliRunner().invoke(app, ["analyze", str(example), "--json"]).output)
+    mj = data["bargaining"]["solutions"]["max_joint"]
+    assert mj["in_zone"] is True and mj["tied_packages"] == 15
+    trades = data["trades"]["trades"]
+    assert trades and all(all(v > 0 for v in t["gains"].values()) for t in trades)
+    logroll = json.loads(CliRunner().invoke(app, ["logroll", str(example), "--json"]).output)
+    assert [t["package"] for t in logroll["trades"]] == [t["package"] for t in trades]

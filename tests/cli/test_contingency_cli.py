@@ -45,8 +45,16 @@ def test_human_output_shows_terms_gains_and_checks() -> None:
     assert out.returncode == 0, out.stderr
     assert f"{con.gain_money['vendor']:+,.2f}" in out.stdout
     assert f"{con.value_created:,.2f}" in out.stdout
-    assert "FAIL" in out.stdout and "not create a conflict of interest" in out.stdout
-    assert "Flagged" in out.stdout
+    assert "FAIL" in out.stdout and "Can either side steer the outcome? Yes: licensee can influence" in out.stdout
+    assert "Settle first: Can either side steer the outcome?" in out.stdout
+    # plain words: what the value is, that it is a transfer, the eager-counterpart warning; no internal names
+    text = " ".join(out.stdout.split())
+    assert "It is not new money: each side values the term by its own forecast" in text
+    assert "the term is a transfer" in text
+    assert "it may know more about the outcome than you do" in text
+    assert f"vendor {con.expected_payment['vendor']:+,.2f} kEUR" in text
+    for internal in ("no_conflict_of_interest", "continued_interaction", "SLSQP", "scipy", "HiGHS", "CARA", "ΔCE"):
+        assert internal not in out.stdout, internal
 
 
 def test_base_option(tmp_path: Path) -> None:

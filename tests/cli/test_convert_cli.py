@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from accord.cli import app, main
 from accord.io import load_case
 from accord.io.genius import load_scenario, read_map
+from shared_data import shared_data
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -48,13 +49,13 @@ def test_exit_code_through_a_real_process(genius: Path) -> None:
 
 
 @pytest.fixture
-def genius(data_dir: Path) -> Path:
-    return data_dir / "genius" / "genius-xml"
+def genius() -> Path:
+    return shared_data("genius/genius-xml")
 
 
 @pytest.fixture
-def web(data_dir: Path) -> Path:
-    return data_dir / "genius" / "geniusweb-json"
+def web() -> Path:
+    return shared_data("genius/geniusweb-json")
 
 
 def test_import_genius_writes_a_case_file(genius: Path, tmp_path: Path) -> None:
@@ -179,7 +180,7 @@ preferences:
     assert [Path(f).name for f in data["files"]] == ["Job_domain.xml", "candidate.xml", "employer.xml"]
     cand = data["maps"]["candidate"]
     assert cand["a"] == pytest.approx(1 / 2700) and cand["b"] == pytest.approx(100 / 2700)
-    assert cand["reasons"] == ["negative points", "points reach 2600, above GENIUS's 1"]
+    assert cand["reasons"] == ["negative points", "points reach 2,600, above GENIUS's 1"]
     recorded = read_map(tmp_path / "g" / "candidate.xml")
     assert recorded is not None and recorded.a == cand["a"]
     result = CliRunner().invoke(app, ["export", "geniusweb", str(case_file), "-o", str(tmp_path / "w")])

@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from accord.cli import app
+from shared_data import shared_data
 
 GOOD = ("<input> 1 6 3 0 2 2 </input> <dialogue> YOU: hi <eos> THEM: <selection> </dialogue> "
         "<output> item0=1 item1=0 item2=2 item0=0 item1=3 item2=0 </output> "
@@ -21,8 +22,8 @@ def _accord(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "accord", *args], capture_output=True, text=True, check=False)
 
 
-def test_val_figures_as_json(data_dir: Path) -> None:
-    r = _accord("corpus", "dealornodeal", str(data_dir / "dealornodeal" / "val.txt"), "--json")
+def test_val_figures_as_json() -> None:
+    r = _accord("corpus", "dealornodeal", str(shared_data("dealornodeal/val.txt")), "--json")
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert (d["lines"], d["agreements"], d["pareto_optimal_count"]) == (1087, 844, 686)
@@ -47,7 +48,7 @@ def test_small_file_in_words_and_per_line(tmp_path: Path) -> None:
 def test_unknown_corpus_lists_the_known_ones(tmp_path: Path) -> None:
     r = _accord("corpus", "negochat", str(tmp_path / "x.txt"))
     assert r.returncode == 2
-    assert r.stderr.strip() == "accord: error: unknown corpus 'negochat'; known corpora: dealornodeal"
+    assert r.stderr.strip() == "accord: error: unknown corpus 'negochat'; known corpora: casino, dealornodeal, jsonl"
 
 
 def test_malformed_file_fails_and_writes_nothing(tmp_path: Path) -> None:

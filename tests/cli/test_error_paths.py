@@ -96,6 +96,28 @@ SWEEP.update({
     "validate --profile on a case file": (["validate", JOB, "--profile", "{missing_xml}"], "drop --profile"),
     "export -o under a file": (["export", "genius", JOB, "-o", "{file}/out"], "is a file, not a folder"),
     "schema extra argument": (["schema", "extra"], "unexpected extra argument"),
+    # numeric options are bounded before any work is sized by them (docs/case-files.md, "Limits")
+    "meso --count huge": (["meso", JOB, "--party", "candidate", "--count", "1000000"],
+                          "Invalid value for '--count': Input should be less than or equal to 20"),
+    "meso --seed negative": (["meso", JOB, "--party", "candidate", "--seed", "-1"],
+                             "Input should be greater than or equal to 0"),
+    "frontier --cap huge": (["frontier", JOB, "--cap", "10000000000000"], "less than or equal to 10000"),
+    "frontier --limit huge": (["frontier", JOB, "--limit", "100000000000000"], "less than or equal to 20000000"),
+    "frontier --grid huge": (["frontier", JOB, "--grid", "1000000000"], "less than or equal to 100000"),
+    "evaluate --cap huge": (["evaluate", JOB, "--agreement", JOB_DEAL, "--cap", "100000000000"],
+                            "less than or equal to 10000"),
+    "improve --cap huge": (["improve", JOB, "--agreement", JOB_DEAL, "--cap", "100000000000"],
+                           "less than or equal to 10000"),
+    "logroll --limit huge": (["logroll", JOB, "--limit", "100000000000"], "less than or equal to 10000"),
+    "presettle --show huge": (["presettle", JOB, "--fix", "salary=84k", "--show", "10000000000"],
+                              "less than or equal to 10000"),
+    "import genius --grid huge": (["import", "genius", "{xml}", "--grid", "100000000000"],
+                                  "less than or equal to 100000"),
+    # hostile files: size, aliases, nesting
+    "validate /dev/zero": (["validate", "/dev/zero"], "is larger than 4 MiB"),
+    "meso --belief /dev/zero": (["meso", JOB, "--party", "candidate", "--belief", "/dev/zero"], "larger than 4 MiB"),
+    "evaluate --agreements /dev/zero": (["evaluate", JOB, "--agreements", "/dev/zero"], "larger than 64 MiB"),
+    "corpus /dev/zero": (["corpus", "dealornodeal", "/dev/zero"], "larger than 64 MiB"),
 })
 
 DRIVER = r"""

@@ -65,7 +65,7 @@ def test_one_agreement_json(case_file: Path) -> None:
 def test_one_agreement_in_words(case_file: Path) -> None:
     r = CliRunner().invoke(app, ["evaluate", str(case_file), "--agreement", "price=high,delivery=fast,warranty=short"])
     assert r.exit_code == 0, r.output
-    assert "Level 2 of 3 — better than other feasible agreements" in r.output
+    assert "Level 2 of 3 — better than compromise" in r.output
     assert "undominated improvements: 1 package(s)" in r.output
     r = CliRunner().invoke(app, ["evaluate", str(case_file), "--agreement", "price=mid,delivery=fast,warranty=long"])
     assert "Level 3 of 3 — Pareto-optimal" in r.output
@@ -86,7 +86,7 @@ def test_agreements_csv_with_report_and_per_row(case_file: Path, tmp_path: Path)
     assert d["skipped"] == []
     page = report.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<script src" not in page and "cdn.plot.ly" not in page
-    assert "Plotly" in page and "level 2: better than other feasible agreements" in page
+    assert "Plotly" in page and "level 2: better than compromise" in page
     with rows.open(encoding="utf-8") as fh:
         table = list(csv.DictReader(fh))
     assert [t["id"] for t in table] == ["A", "C", "F", "H"]
@@ -156,3 +156,42 @@ def test_usage_errors(case_file: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "x.html").exists()
     r = _accord("evaluate", str(case_file), "--agreements", str(tmp_path / "missing.csv"))
     assert r.returncode == 2 and "missing.csv: no such file" in r.stderr
+
+
+NEW_RECRUIT = str(Path(__file__).resolve().parents[2] / "examples" / "new-recruit.yaml")
+LOSE_LOSE_DEAL = ("bonus=6%,job_assignment=Division C,vacation=20 days,starting_date=July 1,moving_expenses=50%,"
+                  "insurance=Plan C,salary=86k,location=Boston")
+
+
+def test_one_agreement_names_every_lose_lose_issue_and_missed_trade(tmp_path: Path) -> None:
+    from accord.analysis.batch import evaluate_batch
+    from accord.io import load_case
+    from accord.tactics.logroll import logrolls
+
+    case = load_case(NEW_RECRUIT)
+    pkg = case.package(LOSE_LOSE_DEAL)
+    result = CliRunner().invoke(app, ["evaluate", NEW_RECRUIT, "--agreement", LOSE_LOSE_DEAL, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    # the same lose-lose issues as the batch mode finds for the same agreement
+    batch = evaluate_batch(case, [pkg])
+    assert [d["issue"] for d in data["lose_lose"]] == batch.row(0)["compatible_missed"] == ["job_assignment",
+                                                                                             "location"]
+    assert data["lose_lose"][1] == {"issue": "location", "agreed": "Boston", "best": ["Chicago"]}
+    expected = logrolls(case, reference=pkg, limit=5)
+    assert data["missed_trades"]["count"] == expected.count > 0
+    for t in data["missed_trades"]["trades"]:
+        assert all(v > 0 for v in t["gains"].values())  # every party gains from a missed trade
+    words = CliRunner().invoke(app, ["evaluate", NEW_RECRUIT, "--agreement", LOSE_LOSE_DEAL],
+                               env={"COLUMNS": "200"}).output
+    assert "Lose-lose on job_assignment: the agreement has Division C, but every party does best with Analytics." \
+        in words
+    assert "Lose-lose on location" in words and f"missed trades: {expected.count:,} two-issue trade(s)" in words
+    assert expected.trades[0].description in words
+
+
+def test_pareto_optimal_agreement_has_no_lose_lose_or_trade() -> None:
+    best = ("bonus=6%,job_assignment=Analytics,vacation=30 days,starting_date=July 1,moving_expenses=100%,"
+            "insurance=Plan E,salary=82k,location=Chicago")
+    data = json.loads(CliRunner().invoke(app, ["evaluate", NEW_RECRUIT, "--agreement", best, "--json"]).output)
+    assert data["level"] == 3 and data["lose_lose"] == [] and data["missed_trades"]["trades"] == []

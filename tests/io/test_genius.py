@@ -34,6 +34,7 @@ from accord.io.genius import (
     read_profile,
 )
 from accord.model import Case, Interaction, Issue, Party, Preferences
+from shared_data import shared_data
 
 DEFECTIVE = {
     "anac/y2011/Car/adg_deal.xml": ("line 46", "not well-formed"),
@@ -189,8 +190,8 @@ def _sample(case: Case, n: int, seed: int = 0) -> np.ndarray:
 
 
 @pytest.fixture
-def genius_root(data_dir: Path) -> Path:
-    return data_dir / "genius" / "genius-xml"
+def genius_root() -> Path:
+    return shared_data("genius/genius-xml")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -552,7 +553,7 @@ preferences:
     # linear points keep integer and real issues (with GENIUS's linear evaluators)
     assert [back.issues[k].type for k in range(4)] == ["categorical", "categorical", "integer", "real"]
     assert maps[0] is not None and maps[0].a == pytest.approx(1 / 3400) and maps[0].b == pytest.approx(400 / 3400)
-    assert genius_maps(case)["candidate"].reasons == ("negative points", "points reach 3000, above GENIUS's 1")
+    assert genius_maps(case)["candidate"].reasons == ("negative points", "points reach 3,000, above GENIUS's 1")
     assert back.parties[0].discount_factor == 0.9
     everything = np.array(list(itertools.product(*[range(s) for s in case.sizes])))
     _assert_mapped(case, back, maps, everything)

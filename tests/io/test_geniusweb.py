@@ -17,6 +17,7 @@ from accord.errors import FormatError, RequestError
 from accord.io._xml import FormatWarning
 from accord.io.geniusweb import MAPS_FILE, export_geniusweb, geniusweb_maps, load_geniusweb, read_maps
 from accord.model import Case, Interaction, Preferences
+from shared_data import shared_data
 
 SCENARIOS = {
     "Fitness": ("fitness.json", "fitness1.json", "fitness2.json"),
@@ -54,8 +55,8 @@ def _bid(case: Case, package: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def web_root(data_dir: Path) -> Path:
-    return data_dir / "genius" / "geniusweb-json"
+def web_root() -> Path:
+    return shared_data("genius/geniusweb-json")
 
 
 @pytest.mark.parametrize("folder", sorted(SCENARIOS))

@@ -171,6 +171,53 @@ def test_three_parties_between_two() -> None:
     assert pair.trades[0].gains == {"A": 3.0, "B": 3.0, "C": -8.0}
     for t in pair.trades:
         assert t.gains["A"] > 0 and t.gains["B"] > 0 and "C" in t.gains
+    # The third party's loss is never silent: named in the trade and in its one-line description.
+    assert pair.trades[0].hurts == ("C",) and "costs C 8 points" in pair.trades[0].description
+    assert pair.trades[0].to_dict()["hurts"] == ["C"]
+    # Between all three: nothing, and the result says so and where to look instead.
+    everyone = logrolls(case)
+    assert "no two-issue trade leaves A, B and C strictly better off" in everyone.message
+
+
+@settings(max_examples=80, deadline=None)
+@given(case=small_cases(max_parties=3))
+def test_analyze_and_logroll_list_the_same_trades_and_every_one_pays_every_party(case: Case) -> None:
+    """One source: ``analyze`` shows exactly ``accord logroll``'s trades; a trade never leaves a party without a
+    strict gain, never is a no-op, never has a negative joint gain; logrolling pairs carry those trades."""
+    from accord.analysis.report import analyze
+    from accord.report.view import trades_table
+
+    a = analyze(case)
+    lr = logrolls(case)
+    assert [t.to_dict() for t in a.trades.trades] == [t.to_dict() for t in lr.trades]
+    assert (a.trades.count, a.trades.pairs) == (lr.count, lr.pairs)
+    ref = case.package(lr.reference)
+    u_ref = case.utilities([ref])[0]
+    tol = 1e-9 * max(1.0, float(np.abs(u_ref).max()))
+    for t in lr.trades:
+        assert len(t.changes) == 2 and all(c.before != c.after for c in t.changes)
+        gain = case.utilities([t.package_index])[0] - u_ref
+        assert np.all(gain > tol) and t.joint_gain > 0
+    table = trades_table(a, limit=1000)
+    assert len(table.rows) == len(lr.trades)
+    if not lr.trades:
+        assert lr.message and "no two-issue trade" in lr.message and "No trade" in table.caption
+    by_pair = {(frozenset(c.issue for c in t.changes)): t for t in
+               logrolls(case, limit=1000, package_deal=False).trades} if case.n_parties == 2 else {}
+    for pair in a.issues.logrolling:
+        i, j = pair.parties
+        if pair.both_gain:
+            assert pair.changes[i] > 0 and pair.changes[j] > 0 and pair.joint_gain > 0
+            if by_pair:
+                assert by_pair[frozenset(pair.issues)].package == pair.package
+        else:
+            assert pair.joint_gain == 0 and all(v == 0 for v in pair.changes.values())
+            if by_pair:
+                assert frozenset(pair.issues) not in by_pair
+    # The advice recommends only these trades.
+    for line in a.advice:
+        if line.startswith("Trade "):
+            assert any(t.description in line for t in lr.trades)
 
 
 def test_non_additive_trades_use_whole_packages() -> None:

@@ -4,6 +4,7 @@ updates that find a hidden counterpart's priorities."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.errors import RequestError
+from accord.io import load_case
 from accord.model import Case, Estimate, Interaction, Issue, Party, Preferences
 from accord.tactics import _exact, meso
 from accord.tactics._exact import Band, optimise
@@ -35,9 +37,30 @@ def small_cases(draw: st.DrawFn, interactions: bool = True) -> Case:
     return Case("random", issues, parties, tuple(prefs))
 
 
+def lose_lose_oracle(case: Case) -> set[tuple[int, int]]:
+    """(issue, option) pairs some other option of the issue beats for every party, by plain loops; issues an
+    interaction term touches are exempt (there a swap need not help everyone)."""
+    touched = {k for p in case.preferences for t in p.interactions for k, _ in t.conditions}
+    out = set()
+    for k in range(case.n_issues):
+        if k in touched:
+            continue
+        for o in range(case.sizes[k]):
+            for other in range(case.sizes[k]):
+                if all(p.scores[k][other] > p.scores[k][o] for p in case.preferences):
+                    out.add((k, o))
+    return out
+
+
 def check_set(case: Case, s: meso.MesoSet) -> None:
-    """The two oracle properties of a MESO set, by brute force over every package."""
+    """The oracle properties of a MESO set, by brute force over every package."""
+    bad = lose_lose_oracle(case)
+    for o in s.offers:
+        # never an option that every party ranks below another one
+        assert not any((k, x) in bad for k, x in enumerate(o.package_index))
+    assert len(s.left_off) == len(bad)
     pkgs = all_packages(case)
+    pkgs = pkgs[[not any((k, x) in bad for k, x in enumerate(row)) for row in pkgs]]
     ua = case.utilities(pkgs)[:, 0]
     b = case.batnas[0]
     span = ua.max() - b
@@ -73,9 +96,15 @@ def test_meso_sets_match_brute_force(case: Case, level: float, count: int) -> No
         if "no better than its BATNA" in err.message:
             assert ua.max() <= b + 1e-9
             return
-        assert "no package is worth" in err.message
         span = ua.max() - b
-        assert not np.any(np.abs((ua - b) / span - level) <= 0.1 + 1e-9)
+        in_band = np.abs((ua - b) / span - level) <= 0.1 + 1e-9
+        if "contains an option that every party ranks below another" in err.message:
+            bad = lose_lose_oracle(case)
+            assert in_band.any()
+            assert all(any((k, x) in bad for k, x in enumerate(row)) for row in all_packages(case)[in_band])
+            return
+        assert "no package is worth" in err.message
+        assert not np.any(in_band)
         return
     assert 1 <= len(s.offers) <= count
     check_set(case, s)
@@ -141,7 +170,8 @@ def hidden_case() -> tuple[Case, np.ndarray]:
 
 def test_belief_concentrates_on_hidden_priorities() -> None:
     case, _ = hidden_case()
-    belief = default_belief(case, "A", "B")
+    # the counterpart is hidden: A starts from the fixed-pie family and learns from B's picks
+    belief = default_belief(case, "A", "B", assume="fixed-pie")
     start = float(belief.probabilities[belief.names.index("i2 matters most")])
     history = []
     for _ in range(4):
@@ -161,7 +191,7 @@ def test_belief_concentrates_with_noisy_choices() -> None:
     """Choices drawn from a logit over the counterpart's true utilities (seeded): still converges."""
     case, _ = hidden_case()
     rng = np.random.default_rng(7)
-    belief = default_belief(case, "A", "B")
+    belief = default_belief(case, "A", "B", assume="fixed-pie")
     ub_max = case.utilities(all_packages(case))[:, 1].max()
     for _ in range(8):
         s = meso_set(case, "A", level=0.6, belief=belief)
@@ -294,7 +324,112 @@ def test_default_level_moves_to_a_level_that_serves_more_hypotheses() -> None:
         {"A": {"x": [0, 3, 6], "y": [0, 2, 4], "z": [0, 5]}, "B": {"x": [6, 3, 0], "y": [4, 2, 0], "z": [5, 0]}})
     asked = meso_set(case, "A", level=0.8)
     assert len(asked.offers) == 1 and asked.level == 0.8  # an explicit level is kept
-    chosen = meso_set(case, "A")
+    # B is opposed on every issue here, so the fixed-pie family is the designed one
+    chosen = meso_set(case, "A", assume="fixed-pie")
     assert len(chosen.offers) == 2 and chosen.level == pytest.approx(10 / 15)
     assert "used g = 0.667" in chosen.notes[0]
     check_set(case, chosen)
+
+
+# -- no fixed-pie default (the New Recruit lesson) ----------------------------------------------------------
+NEW_RECRUIT = Path(__file__).resolve().parents[2] / "examples" / "new-recruit.yaml"
+SHARED_BEST = {"job_assignment": "Analytics", "location": "Chicago"}
+
+
+@pytest.mark.parametrize(("party", "other"), [("recruit", "recruiter"), ("recruiter", "recruit")])
+def test_new_recruit_default_uses_the_case_preferences_and_no_lose_lose_option(party: str, other: str) -> None:
+    """The old default assumed the other side opposed on every issue and offered Division B / San Francisco,
+    worse for both sides, with offers below the other side's BATNA."""
+    case = load_case(NEW_RECRUIT)
+    s = meso_set(case, party)
+    assert s.belief_source.startswith(f"the case file's preferences for {other}, used as {party}'s estimate")
+    assert s.belief.source == s.belief_source and s.to_dict()["belief_source"] == s.belief_source
+    assert len(s.offers) == 3
+    for o in s.offers:
+        for issue, best in SHARED_BEST.items():
+            assert o.package[issue] == best
+        assert o.utilities[other] >= case.batna(other)
+    assert s.below_batna == ()
+    assert set(s.left_off) == {f"job_assignment: Division {x}" for x in "ABCD"} | {
+        f"location: {c}" for c in ("Atlanta", "Boston", "Denver", "San Francisco")}
+
+
+def test_fixed_pie_only_on_request_and_never_lose_lose() -> None:
+    case = load_case(NEW_RECRUIT)
+    fixed = meso_set(case, "recruit", assume="fixed-pie")
+    assert "fixed-pie assumption" in fixed.belief_source
+    assert all(o.package[i] == b for o in fixed.offers for i, b in SHARED_BEST.items())
+    default = meso_set(case, "recruit")
+    # the contrast the option is for: the fixed pie leaves the recruiter less on average
+    assert np.mean([o.utilities["recruiter"] for o in fixed.offers]) < np.mean(
+        [o.utilities["recruiter"] for o in default.offers])
+    with pytest.raises(RequestError, match="unknown assumption 'zero-sum'"):
+        meso_set(case, "recruit", assume="zero-sum")  # type: ignore[arg-type]
+    with pytest.raises(RequestError, match="not both"):
+        meso_set(case, "recruit", belief=default.belief, assume="fixed-pie")
+
+
+def test_estimate_in_the_case_comes_first() -> None:
+    case = load_case(Path(__file__).resolve().parents[2] / "examples" / "job-offer.yaml")
+    s = meso_set(case, "candidate")
+    assert s.belief_source == "candidate's estimate of employer (from the case file)"
+    assert s.belief.names[0] == "as estimated"
+
+
+def test_offers_below_the_batna_are_warned() -> None:
+    # A believes B wants x=1 most; in truth B needs x=0 to clear its BATNA of 3
+    case = Case.from_tables("w", {"x": ["0", "1"], "y": ["0", "1", "2"]},
+                            {"A": {"x": [0, 1], "y": [0, 1, 2]}, "B": {"x": [5, 0], "y": [2, 1, 0]}},
+                            batnas={"B": 3})
+    belief = Belief.from_tables("B", case.issue_names, [i.options for i in case.issues],
+                                [np.array([[0.0, 5.0]]), np.array([[2.0, 1.0, 0.0]])], ["x matters most"])
+    s = meso_set(case, "A", level=0.5, tolerance=0.2, count=1, belief=belief)
+    assert s.offers[0].package == {"x": "1", "y": "0"} and s.below_batna == (1,)
+    assert any("less than its BATNA (3 points)" in n for n in s.notes)
+    assert s.belief_source == "a belief given by the caller"
+
+
+def test_lose_lose_options_match_the_oracle() -> None:
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        sizes = rng.integers(2, 5, size=3)
+        tables = {p: {f"i{k}": [float(x) for x in rng.integers(0, 4, size=n)] for k, n in enumerate(sizes)}
+                  for p in ("A", "B", "C")}
+        case = Case.from_tables("r", {f"i{k}": [f"o{o}" for o in range(n)] for k, n in enumerate(sizes)}, tables)
+        found = {(k, o) for k, opts in enumerate(meso.lose_lose_options(case)) for o in opts}
+        assert found == lose_lose_oracle(case)
+
+
+def _three_party_meso_case(rule: object) -> Case:
+    """The case above plus C, who likes what A likes (C accepts A's offers, B needs x=0)."""
+    from accord.model import AgreementRule
+
+    base = Case.from_tables("w3", {"x": ["0", "1"], "y": ["0", "1", "2"]},
+                            {"A": {"x": [0, 1], "y": [0, 1, 2]}, "B": {"x": [5, 0], "y": [2, 1, 0]},
+                             "C": {"x": [0, 1], "y": [0, 1, 2]}}, batnas={"B": 3, "C": 0})
+    assert rule is None or isinstance(rule, AgreementRule)
+    if rule is None:
+        return base
+    return Case(base.name, base.issues, base.parties, base.preferences, agreement=rule)
+
+
+@pytest.mark.parametrize(("quorum", "veto", "passes"), [(None, (), False), (2, (), True), (2, ("B",), False)])
+def test_offers_below_the_batna_follow_the_agreement_rule(quorum: int | None, veto: tuple[str, ...],
+                                                          passes: bool) -> None:
+    # B is short on the offer; under a quorum of 2 without a B veto, A and C carry it: the note says it still
+    # passes instead of calling it hopeless (docs/concepts.md, "Agreement rules")
+    from accord.model import AgreementRule
+
+    rule = None if quorum is None else AgreementRule(quorum=quorum, veto=veto)
+    case = _three_party_meso_case(rule)
+    belief = Belief.from_tables("B", case.issue_names, [i.options for i in case.issues],
+                                [np.array([[0.0, 5.0]]), np.array([[2.0, 1.0, 0.0]])], ["x matters most"])
+    s = meso_set(case, "A", level=0.5, tolerance=0.2, count=1, belief=belief, counterpart="B")
+    assert s.offers[0].package == {"x": "1", "y": "0"} and s.below_batna == (1,)
+    note = next(n for n in s.notes if "less than its BATNA (3 points)" in n)
+    if passes:
+        assert "still pass the agreement rule (at least 2 of 3 parties accept) without B" in note
+        assert "cannot pass" not in note
+    else:
+        assert "B's acceptance is required they cannot pass" in note and "still pass" not in note
+        assert ("holds a veto" in note) == bool(veto)

@@ -108,6 +108,17 @@ def test_improve_matches_brute_force(case: Case, data: st.DataObject) -> None:
     assert [result.proposal.gains[p] for p in case.party_names] == pytest.approx((got - a).tolist())
     ranked = [i.nash_product for i in result.improvements]
     assert ranked == sorted(ranked, reverse=True)
+    # strict improvements (every party gains) come first, and the proposal is one whenever one exists
+    strict = np.all(und > a + 1e-9, axis=1)
+    assert result.strict_count == len(as_set(und[strict])) if strict.any() else result.strict_count == 0
+    assert result.proposal.strict == bool(strict.any())
+    flags = [i.strict for i in result.improvements]
+    assert flags == sorted(flags, reverse=True)
+    for imp in result.improvements:
+        assert set(imp.no_gain) == {p for p in case.party_names if imp.gains[p] <= 1e-9}
+    if not strict.any():
+        assert "none is better for every party" in result.message and "gain" in result.message
+        assert all(p in result.message for p in result.proposal.no_gain)
 
 
 def test_improve_example_and_private_views() -> None:
@@ -171,9 +182,27 @@ def test_improvements_smaller_than_a_float_tolerance_are_found() -> None:
 
 
 def test_an_agreement_on_a_decimal_grid_is_never_its_own_improvement() -> None:
-    """0.1 + 0.2 and 0.3 are one point (DOMAIN §4), whatever the floats say: no improvement either way."""
+    """0.1 + 0.2 and 0.3 are one point (docs/concepts.md#frontier-and-ties), whatever the floats say: no improvement
+    either way."""
     case = Case.from_tables("t", {"a": ["x", "y"], "b": ["p", "q"]},
                             {"A": {"a": [0.1, 0.3], "b": [0.2, 0.0]}, "B": {"a": [0.7, 0.5], "b": [0.0, 0.2]}})
     assert 0.1 + 0.2 != 0.3  # the floats differ; the grid does not
     assert improve(case, "a=x,b=p").pareto_optimal
     assert improve(case, "a=y,b=q").pareto_optimal
+
+
+def test_only_weak_improvements_are_said_plainly() -> None:
+    # from (cat, 1y) the landlord can gain (3y) only at no gain to the tenant, who is indifferent to the lease
+    case = Case.from_tables(
+        "lease", {"pets": ["no", "cat"], "lease": ["1y", "3y"]},
+        {"tenant": {"pets": [0, 500], "lease": [0, 0]}, "landlord": {"pets": [100, 0], "lease": [0, 500]}},
+        batnas={"tenant": 0, "landlord": 0}, shared_scales=True)
+    r = improve(case, "pets=cat,lease=1y")
+    assert r.strict_count == 0 and r.proposal is not None and r.proposal.no_gain == ("tenant",)
+    assert r.message == ("1 undominated improvement(s) exist, but none is better for every party: the best one "
+                         "leaves tenant exactly where the agreement does — it gains nothing, and would agree only "
+                         "to help the others")
+    view = r.view_for("tenant")
+    assert view["proposal"]["you_gain_nothing"] and not view["proposal"]["every_party_gains"]
+    strict = improve(case, "pets=no,lease=1y")
+    assert strict.proposal is not None and strict.proposal.strict and "every party gains" in strict.message

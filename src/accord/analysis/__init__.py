@@ -24,7 +24,7 @@ from accord.analysis.bargaining import (
     normalised_gains,
     scale_of,
 )
-from accord.analysis.batch import BatchEvaluation, evaluate_batch
+from accord.analysis.batch import BatchEvaluation, Debrief, debrief, evaluate_batch
 from accord.analysis.frontier import Frontier, grid_note, grid_point, pareto_frontier
 from accord.analysis.issues import IssueKinds, classify_issues
 from accord.analysis.optimize import best_improvement, best_utilities, is_pareto_optimal
@@ -37,6 +37,7 @@ __all__ = [
     "Analysis",
     "Bargaining",
     "BatchEvaluation",
+    "Debrief",
     "Evaluation",
     "Frontier",
     "IssueKinds",
@@ -52,6 +53,7 @@ __all__ = [
     "check_estimate",
     "classify_issues",
     "compromise_package",
+    "debrief",
     "evaluate",
     "evaluate_batch",
     "grid_note",

@@ -9,7 +9,8 @@ Three things happen here, all of them exact reformulations:
    terms): a decimal grid, so decimal inputs such as 0.25 or 0.18 stay exact. Each addend is rounded on its
    own, so two packages whose utilities are exactly equal in real numbers can land up to ``m_i`` steps apart
    (``UtilityGrid.tie``; at most one ``REL_TOL`` step of the party's scale). For two parties the engine treats
-   differences within that slack as ties (DOMAIN §4: values equal within 1e-9 relative are one point); with
+   differences within that slack as ties (docs/concepts.md#frontier-and-ties: values equal within 1e-9 relative are one
+   point); with
    three or more parties it still compares grid sums exactly (an exact real tie off the decimal grid can then
    split into two points). Sums of quanta are exact integers.
 2. **Interaction terms are simplified.** Conditions that every allowed option meets are dropped, terms that can
@@ -40,7 +41,8 @@ UIntArray = NDArray[np.uint64]
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
 
-#: Relative size of one grid quantum (DOMAIN §4: values equal within 1e-9 relative are one point).
+#: Relative size of one grid quantum (docs/concepts.md#frontier-and-ties: values equal within 1e-9 relative are one
+#: point).
 REL_TOL = 1e-9
 #: Extra decimal digits of grid below REL_TOL at most (keeps grid utilities below about 1e14, exact in float64).
 _MAX_DIGITS = 4
@@ -84,7 +86,8 @@ class UtilityGrid:
 
 
 def utility_grid(case: Case) -> UtilityGrid:
-    """The grid of DOMAIN §4's tolerance for ``case`` (a function of the case only, so every restricted
+    """The grid of the tolerance of docs/concepts.md#frontier-and-ties for ``case`` (a function of the case only, so
+    every restricted
     frontier and single-package question of one case uses the same grid)."""
     quantum = np.ones(case.n_parties)
     exact = np.zeros(case.n_parties, dtype=bool)

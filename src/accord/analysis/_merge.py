@@ -71,6 +71,10 @@ Progress = Callable[[int, int, int], None]
 DEFAULT_LIMIT = 2_000_000
 #: Bound on the candidates formed in one step (states × option classes): about 100 bytes each at the peak.
 CANDIDATE_LIMIT = 10_000_000
+#: Bound on the candidates formed over all steps, as a multiple of ``limit`` (30,000,000 by default): each
+#: step's back-pointers are kept to list the packages, and a hundred steps just under the per-step bound ran for
+#: minutes in gigabytes (100 opposed 10-option issues).
+WORK_FACTOR = 15
 
 
 @dataclass(frozen=True)
@@ -122,9 +126,17 @@ def solve(
         np.array([1], dtype=object) if big else np.ones(1, dtype=np.int64))
     levels: list[Level] = []
     peak = 1
+    work = 0
     n_steps = len(problem.steps)
     for s, step in enumerate(problem.steps):
         n, o = u.shape[0], step.classes
+        work += n * o
+        if work > WORK_FACTOR * limit:
+            raise TooLargeError(
+                f"the exact frontier needs more than {WORK_FACTOR * limit:,} candidate partial packages after {s} "
+                f"of {n_steps} issues in all, more than fits in the time and memory available; restrict the "
+                f"question (fix some issues, ask only for the rational part or a post-settlement region) or use "
+                f"the single-package questions")
         if n * o > CANDIDATE_LIMIT:
             raise TooLargeError(
                 f"the exact frontier needs {n:,} partial packages × {o} options after {s} of {n_steps} issues, "

@@ -1,4 +1,4 @@
-"""The bargaining zone and the solution points that claim value (DOMAIN §1, §4).
+"""The bargaining zone and the solution points that claim value (docs/concepts.md#bargaining-zone, #solution-points).
 
 Everything here is computed on the exact Pareto frontier (:func:`accord.analysis.frontier.pareto_frontier`),
 restricted to the bargaining zone (individually rational packages). Where parties' values are combined
@@ -9,7 +9,8 @@ party's best package — and every result says which scale it used.
 Which frontier point a solution picks, and which of two tied points wins, is decided exactly: on the frontier
 engine's integer grid (:attr:`Frontier.grid_points <accord.analysis.frontier.Frontier.grid_points>`, where
 integer points are exact and other points are compared on a decimal grid of about 1e-9 of each party's scale,
-DOMAIN §4), with Nash products, gains and sums compared as exact rationals. Floating point only pre-selects
+docs/concepts.md#frontier-and-ties), with Nash products, gains and sums compared as exact rationals. Floating point only
+pre-selects
 the few near-ties that the exact comparison then settles.
 
 References
@@ -31,6 +32,7 @@ from typing import Any, Literal
 import numpy as np
 
 from accord.analysis._compile import grid_utilities, utility_grid
+from accord.analysis.agreement import passes_flags, zone_distribution
 from accord.analysis.frontier import Frontier, pareto_frontier
 from accord.model import Case, Package
 from accord.model.preferences import FloatArray
@@ -50,8 +52,13 @@ CONVENTIONS = {
     ),
     "egalitarian": "max min_i (u_i − b_i) in raw points (shared scales only); ties: larger Σ surplus",
     "utilitarian": "max Σ_i u_i in raw points (shared scales only); ties: larger min surplus",
-    "max_joint": "max joint value: Σ u_i with shared scales, otherwise Σ normalised gains g_i",
+    "max_joint": ("max joint value: Σ u_i with shared scales, otherwise Σ normalised gains g_i; among the "
+                  "packages reaching it, one inside the bargaining zone when there is one"),
 }
+
+#: How a solution point is chosen among exactly tied frontier points — never by the order of the parties.
+TIE_RULE = ("ties: the most balanced point (its normalised gains g_i, sorted from the worst-off party up, "
+            "compared in turn: leximin), then the first package in issue and option order")
 
 
 def scale_of(case: Case) -> Scale:
@@ -86,7 +93,8 @@ def normalised_gains(utilities: FloatArray, batnas: FloatArray, ideal: FloatArra
 
 
 def joint_values(case: Case, utilities: FloatArray, ideal: FloatArray) -> FloatArray:
-    """Joint value of each row: Σ u_i with shared scales, otherwise Σ g_i (DOMAIN §1)."""
+    """Joint value of each row: Σ u_i with shared scales, otherwise Σ g_i
+    (docs/concepts.md#scales-and-normalised-gains)."""
     u = np.atleast_2d(np.asarray(utilities, dtype=float))
     if case.shared_scales:
         out: FloatArray = u.sum(axis=1)
@@ -129,6 +137,14 @@ class SolutionPoint:
         How many packages reach it.
     convention : str
         The definition used.
+    tied_points : int
+        How many frontier points reach the same best value (1 when the solution is unique); the one shown
+        is chosen by :data:`TIE_RULE`, which never looks at the order of the parties.
+    tied_packages : int
+        How many packages reach that best value (the package counts of the tied points, summed).
+    in_zone : bool
+        Whether the point gives every party at least its BATNA (``max_joint`` may lie outside the zone when
+        no max-joint package is inside it).
     """
 
     name: str
@@ -142,6 +158,9 @@ class SolutionPoint:
     package_index: Package
     package_count: int
     convention: str
+    tied_points: int = 1
+    tied_packages: int = 1
+    in_zone: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         def per_party(a: FloatArray) -> dict[str, float]:
@@ -157,6 +176,10 @@ class SolutionPoint:
             "package": dict(self.package),
             "package_count": int(self.package_count),
             "convention": self.convention,
+            "tied_points": int(self.tied_points),
+            "tied_packages": int(self.tied_packages),
+            "in_zone": self.in_zone,
+            "tie_rule": TIE_RULE,
         }
 
 
@@ -184,9 +207,15 @@ class Bargaining:
     max_joint_value : float
         Largest joint value over all packages.
     even_split_value : float
-        Joint value of the compromise package (every issue split down the middle, DOMAIN §5).
+        Joint value of the compromise package (every issue split down the middle, docs/concepts.md#the-pyramid).
     solutions : dict of str to SolutionPoint
         Nash, Kalai–Smorodinsky, and (shared scales) egalitarian and utilitarian; plus ``max_joint``.
+    zone_size : int or None
+        Packages in the bargaining zone, i.e. that pass the agreement rule (None when more than
+        :data:`~accord.analysis.agreement.ZONE_LIMIT`, or when counting would hold more than 250,000 distinct
+        partial utility vectors — real-valued points over many issues).
+    agreement_rule : str
+        The agreement rule in words (see docs/concepts.md, "Agreement rules").
     """
 
     parties: tuple[str, ...]
@@ -200,6 +229,8 @@ class Bargaining:
     max_joint_value: float
     even_split_value: float
     solutions: dict[str, SolutionPoint]
+    zone_size: int | None = None
+    agreement_rule: str = "unanimity (every party accepts)"
 
     def to_dict(self) -> dict[str, Any]:
         def per_party(a: FloatArray | None) -> dict[str, float] | None:
@@ -211,6 +242,8 @@ class Bargaining:
             "zone_ideal": per_party(self.zone_ideal),
             "zopa_empty": self.zopa_empty,
             "zone_frontier_size": self.zone_frontier_size,
+            "zone_size": self.zone_size,
+            "agreement_rule": self.agreement_rule,
             "frontier_size": self.frontier_size,
             "scale": self.scale,
             "max_joint_value": self.max_joint_value,
@@ -221,7 +254,7 @@ class Bargaining:
 
 
 def compromise_package(case: Case) -> Package:
-    """The compromise package of DOMAIN §5: on each issue, the option maximising min_i e_ik(o).
+    """The compromise package of docs/concepts.md#the-pyramid: on each issue, the option maximising min_i e_ik(o).
 
     e_ik(o) = (s_ik(o) − min s_ik) / r_ik is party i's normalised score on issue k (parties with zero stake
     on k count as indifferent, e = 1). Ties: larger Σ_i e_ik, then the earlier option. This is what
@@ -246,6 +279,45 @@ def compromise_package(case: Case) -> Package:
         cand = cand[sums[cand] >= best_sum - 1e-12]
         out.append(int(cand[0]))
     return tuple(out)
+
+
+def middle_package(case: Case) -> tuple[Package, tuple[str, ...]]:
+    """The literal middle of every ordered issue, and the compromise option of every other one.
+
+    For an integer or real issue the middle is the option whose value is nearest the midpoint of its lowest
+    and highest value; for an ordinal issue, the middle rank. When two options are equally near (an even
+    number of ranks, or values that straddle the midpoint) the earlier one is taken. A categorical issue has
+    no middle, so it keeps the option of :func:`compromise_package`. This is the package a class that "splits
+    every issue down the middle" reaches, which a teacher compares with the compromise package.
+
+    Returns
+    -------
+    package : Package
+    literal : tuple of str
+        The names of the issues that have a literal middle (the ordered ones).
+
+    Examples
+    --------
+    >>> from accord.model import Issue, Party, Preferences
+    >>> case = Case("t", (Issue.integer_range("days", 0, 3), Issue.categorical("car", ["no", "yes"])),
+    ...             (Party("A"), Party("B")),
+    ...             (Preferences(((0, 1, 2, 3), (0, 1))), Preferences(((3, 2, 1, 0), (0, 1)))))
+    >>> middle_package(case)
+    ((1, 1), ('days',))
+    """
+    comp = compromise_package(case)
+    out: list[int] = []
+    literal: list[str] = []
+    for k, issue in enumerate(case.issues):
+        if not issue.ordered or issue.size < 2:
+            out.append(comp[k])
+            continue
+        literal.append(issue.name)
+        values = np.asarray(issue.values if issue.values is not None else range(issue.size), dtype=float)
+        mid = (values.min() + values.max()) / 2
+        dist = np.abs(values - mid)
+        out.append(int(np.flatnonzero(dist <= dist.min() + 1e-12 * max(1.0, abs(mid)))[0]))
+    return tuple(out), tuple(literal)
 
 
 #: Near-ties the floating-point pre-selection keeps for the exact comparison (relative to the magnitudes).
@@ -292,7 +364,7 @@ def _exact_points(case: Case, front: Frontier) -> _ExactPoints:
         units = g.astype(object) * np.asarray(steps, dtype=object)[None, :]
         b_arr = np.asarray(b_units, dtype=object)
     # the zone exactly as ``pareto_frontier(rational=True)`` draws it: grid points reaching the BATNA thresholds
-    zone = np.all(g >= grid.thresholds(case.batnas)[None, :], axis=1)
+    zone = passes_flags(case, g >= grid.thresholds(case.batnas)[None, :])  # the agreement rule
     return _ExactPoints(units, b_arr, zone)
 
 
@@ -312,8 +384,8 @@ def _exact_batna(b: float, quantum: Fraction, q: float) -> Fraction:
     return Fraction(repr(b))
 
 
-def _pick(rows: np.ndarray, keys: Sequence[_Key]) -> int:
-    """The first of ``rows`` (frontier order) with the largest keys, compared lexicographically and exactly.
+def _ties(rows: np.ndarray, keys: Sequence[_Key]) -> np.ndarray:
+    """Every one of ``rows`` with the largest keys, compared lexicographically and exactly.
 
     Each level keeps the rows whose approximate value is within a relative ``_PRESELECT`` of the best (a
     superset of the exact maxima: the approximations err by about 1e-15 of their magnitudes), then keeps the
@@ -334,7 +406,55 @@ def _pick(rows: np.ndarray, keys: Sequence[_Key]) -> int:
             values = [exact(int(j)) for j in cand]
             best = max(values)
             cand = cand[np.array([x == best for x in values])]
-    return int(cand[0])
+    return cand
+
+
+def _balanced(case: Case, cand: np.ndarray, ex: _ExactPoints, front: Frontier) -> tuple[int, Package]:
+    """The tied row to show, by :data:`TIE_RULE`: the largest sorted vector of exact normalised gains
+    (leximin), then the first package in option order. Both are blind to the order of the parties, unlike the
+    frontier's row order (sorted by the first party's points)."""
+    u, b = ex.units, ex.batnas
+    span = [int(x) for x in (u.max(axis=0) - b)] if len(u) else []
+
+    def balance(j: int) -> tuple[Fraction, ...]:
+        return tuple(sorted(Fraction(int(u[j, i] - b[i]), span[i]) if span[i] > 0 else Fraction(0)
+                            for i in range(len(span))))
+
+    best = max(balance(int(j)) for j in cand) if len(cand) > 1 else None
+    kept = [int(j) for j in cand if best is None or balance(int(j)) == best]
+    return min(((j, first_package(case, front, j)) for j in kept), key=lambda jp: jp[1])
+
+
+def first_package(case: Case, front: Frontier, row: int) -> Package:
+    """The first package in issue and option order that reaches frontier point ``row``.
+
+    The frontier lists up to ``cap`` packages per point in an order that depends on how the parties are
+    listed; when it lists them all, the smallest is the answer. Otherwise each issue in turn is fixed to its
+    first option that still lets some package reach the point (a restricted frontier per option tried: at
+    most Σ_k |options_k| small searches, run only for points with more packages than the frontier lists).
+    """
+    listed = front.packages[row]
+    if listed and len(listed) >= int(front.package_counts[row]):
+        return min(listed)
+    if not listed:
+        raise ValueError("the frontier lists no package for this point (cap=0)")
+    return first_package_like(case, listed[0])
+
+
+def first_package_like(case: Case, anchor: Package) -> Package:
+    """The first package in issue and option order whose utilities equal those of ``anchor``, a Pareto-optimal
+    package: each issue in turn takes its first option with which some package is still weakly preferred to
+    ``anchor`` by every party (which, ``anchor`` being undominated, means equal to it on the frontier grid)."""
+    chosen: dict[str, str] = {}
+    for k, issue in enumerate(case.issues):
+        for option in issue.options:
+            trial = {**chosen, issue.name: option}
+            if len(pareto_frontier(case, fixed=trial, preferred_to=anchor, cap=0)):
+                chosen = trial
+                break
+        else:  # pragma: no cover - the anchor's own option always qualifies
+            chosen[issue.name] = issue.options[anchor[k]]
+    return tuple(case.issues[k].index(chosen[i.name]) for k, i in enumerate(case.issues))
 
 
 def _fraction_sum(parts: Sequence[Fraction]) -> Fraction:
@@ -426,7 +546,10 @@ def bargaining(case: Case, frontier: Frontier | None = None) -> Bargaining:
     (``Frontier.grid_points``): a point is in Z when its grid utilities reach the BATNA thresholds (as
     ``pareto_frontier(rational=True)`` draws Z), and products, minima and sums of surpluses and gains are
     compared as exact rationals, so two points tie only when they are truly equal on the grid. Among exact
-    ties the first point in frontier order wins (the largest utility of the first party).
+    ties the most balanced point wins (leximin of the normalised gains), then the first package in issue and
+    option order (:data:`TIE_RULE`): listing the parties in another order permutes the columns of every
+    solution and changes nothing else. Each solution says how many points and packages tie. The max-joint
+    point is shown inside the bargaining zone when some max-joint package is in it.
 
     Examples
     --------
@@ -450,26 +573,32 @@ def bargaining(case: Case, frontier: Frontier | None = None) -> Bargaining:
 
     solutions: dict[str, SolutionPoint] = {}
 
-    def make(name: str, row: int) -> SolutionPoint:
+    def make(name: str, ties: np.ndarray, among: np.ndarray | None = None) -> SolutionPoint:
+        # ``among``: the tied rows the shown point may come from (max joint: those inside the zone, if any)
+        row, pkg = _balanced(case, ties if among is None or not among.size else among, exact, front)
         util = u[row]
-        pkg = front.packages[row][0]
         return SolutionPoint(
             name, case.party_names, util, util - b, normalised_gains(util[None, :], b, ideal)[0],
             surplus_shares(case, util, ideal), float(joint_all[row]), case.labels(pkg), pkg,
-            int(front.package_counts[row]), CONVENTIONS[name],
+            int(front.package_counts[row]), CONVENTIONS[name], int(ties.size),
+            sum(int(front.package_counts[int(j)]) for j in ties), bool(exact.zone[row]),
         )
 
-    solutions["max_joint"] = make("max_joint", _pick(np.arange(len(u)), keys["max_joint"]))
+    best_joint = _ties(np.arange(len(u)), keys["max_joint"])
+    solutions["max_joint"] = make("max_joint", best_joint, best_joint[exact.zone[best_joint]])
     zone = np.flatnonzero(exact.zone)
     zone_ideal: FloatArray | None = None
     if zone.size:
         zone_ideal = u[zone].max(axis=0)
         for name in ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian"):
             if name in keys:
-                solutions[name] = make(name, _pick(zone, keys[name]))
+                solutions[name] = make(name, _ties(zone, keys[name]))
+    # the zone's size is reported in passing: bound the work (None = "not counted", never a wrong count)
+    counted = zone_distribution(case, tol=tolerance(np.concatenate([u.ravel(), b])), max_states=250_000)
     return Bargaining(
         case.party_names, b, ideal, zone_ideal, not bool(zone.size), int(zone.size), len(front), scale,
-        max_joint, even, solutions,
+        max_joint, even, solutions, None if counted is None else int(counted[1].sum()),
+        case.agreement.describe(case.n_parties),
     )
 
 

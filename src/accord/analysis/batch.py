@@ -33,7 +33,7 @@ _SLACK = 1e-9
 
 @dataclass(frozen=True)
 class CompatibleIssue:
-    """An issue on which some option is best for every party (DOMAIN §2).
+    """An issue on which some option is best for every party (docs/concepts.md#kinds-of-issue).
 
     Attributes
     ----------
@@ -130,6 +130,7 @@ class BatchEvaluation:
             "level": level,
             "level_name": LEVEL_NAMES[level],
             "individually_rational": bool(res.individually_rational[r]),
+            "passes": bool(res.individually_rational[r] if res.passes is None else res.passes[r]),
             "pareto_optimal": bool(res.pareto_optimal[r]),
             "dominates_compromise": bool(res.dominates_compromise[r]),
             "utilities": per(res.utilities[r]),
@@ -171,6 +172,8 @@ class BatchEvaluation:
             "level_shares": {str(k): (float(counts[k]) / n if n else float("nan")) for k in range(4)},
             "level_names": {str(k): v for k, v in LEVEL_NAMES.items()},
             "individually_rational_share": share(res.individually_rational),
+            "passes_share": share(res.individually_rational if res.passes is None else res.passes),
+            "agreement_rule": self.case.agreement.describe(self.case.n_parties),
             "pareto_optimal_share": share(res.pareto_optimal),
             "mean_utilities": {p: (float(res.utilities[:, i].mean()) if n else float("nan"))
                                for i, p in enumerate(names)},
@@ -216,7 +219,7 @@ def evaluate_batch(
     reference: PyramidReference | None = None,
     cap: int = DEFAULT_CAP,
 ) -> BatchEvaluation:
-    """Evaluate many agreements of one case at once (DOMAIN §5 for each).
+    """Evaluate many agreements of one case at once (docs/concepts.md#the-pyramid for each).
 
     Parameters
     ----------
@@ -264,15 +267,279 @@ def evaluate_batch(
     sizes = np.asarray(case.sizes, dtype=np.int64)
     bad = np.flatnonzero(np.any((arr < 0) | (arr >= sizes[None, :]), axis=1))
     if bad.size:
-        raise RequestError(f"row {int(bad[0]) + 1} has an option index out of range; each issue k takes "
-                           f"0..{', '.join(str(s - 1) for s in case.sizes)}")
+        raise RequestError(f"row {int(bad[0]) + 1} has an option index out of range; the issues take "
+                           + ", ".join(f"0..{s - 1}" for s in case.sizes))
     row_ids = tuple(str(i) for i in ids) if ids is not None else tuple(str(r + 1) for r in range(len(arr)))
     if len(row_ids) != len(arr):
         raise RequestError(f"{len(row_ids)} ids for {len(arr)} agreements")
     ref = reference if reference is not None else reference_for(case, frontier=frontier, cap=cap)
     result = assess(ref, case.utilities(arr))
+    comp, missed = lose_lose(case, arr)
+    return BatchEvaluation(case, row_ids, arr, result, ref, comp, missed)
+
+
+def lose_lose(case: Case, packages: np.ndarray) -> tuple[tuple[CompatibleIssue, ...], np.ndarray]:
+    """The compatible issues, and which of them each package settles on an option not best for everyone.
+
+    One implementation for ``accord evaluate`` with one agreement and with a CSV of agreements.
+
+    Parameters
+    ----------
+    case : Case
+    packages : array of int, shape (R, issues)
+
+    Returns
+    -------
+    compatible : tuple of CompatibleIssue
+        From :func:`compatible_issues`.
+    missed : ndarray of bool, shape (R, len(compatible))
+        True where row r is lose-lose on compatible issue j.
+
+    Examples
+    --------
+    >>> case = Case.from_tables("t", {"a": ["x", "y"], "b": ["p", "q"]},
+    ...     {"A": {"a": [0, 1], "b": [0, 1]}, "B": {"a": [0, 1], "b": [1, 0]}})
+    >>> comp, missed = lose_lose(case, np.array([[0, 0], [1, 1]]))
+    >>> [c.issue for c in comp], missed.tolist()
+    (['a'], [[True], [False]])
+    """
+    arr = np.atleast_2d(np.asarray(packages, dtype=np.int64))
     comp = compatible_issues(case)
     missed = np.zeros((len(arr), len(comp)), dtype=bool)
     for j, c in enumerate(comp):
         missed[:, j] = ~np.isin(arr[:, c.index], np.asarray(c.best, dtype=np.int64))
-    return BatchEvaluation(case, row_ids, arr, result, ref, comp, missed)
+    return comp, missed
+
+
+# -- the classroom debrief ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LogrollOutcome:
+    """How the class did on one logrolling pair (docs/concepts.md#kinds-of-issue).
+
+    Attributes
+    ----------
+    parties : (str, str)
+        The two parties that trade.
+    issues : (str, str)
+        The two issues.
+    gets : dict
+        ``{issue: (party, option)}``: the trade of :class:`accord.analysis.issues.LogrollPair` — on each issue,
+        the party it moves towards and the option.
+    joint_gain : float
+        The trade's joint gain over the compromise package (``scale`` of the case).
+    traded : int
+        Agreements that traded the right way: on each of the two issues, the party the trade favours gets at
+        least as many points as the trade's option gives it.
+    share : float
+        ``traded`` / agreements (NaN without agreements).
+    """
+
+    parties: tuple[str, str]
+    issues: tuple[str, str]
+    gets: dict[str, tuple[str, str]]
+    joint_gain: float
+    traded: int
+    share: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"parties": list(self.parties), "issues": list(self.issues),
+                "trade": {k: {"party": p, "option": o} for k, (p, o) in self.gets.items()},
+                "joint_gain": self.joint_gain, "traded": self.traded, "share": _finite(self.share)}
+
+
+def _finite(x: float) -> float | None:
+    """JSON has no NaN: undefined figures (no agreement yet) are ``null``."""
+    return float(x) if np.isfinite(x) else None
+
+
+@dataclass(frozen=True)
+class Debrief:
+    """The debrief of a classroom exercise: every group's result measured against the case.
+
+    One computation for the instructor's live page, its exports and ``accord evaluate --agreements ...
+    --report``. Figures over *agreements* leave impasses out (an impasse has no package to place on the
+    pyramid); ``groups`` and ``submitted`` count every group.
+
+    Attributes
+    ----------
+    batch : BatchEvaluation
+        The agreements (impasses excluded), evaluated on the pyramid.
+    groups : int
+        Groups in the exercise (or rows of the file).
+    impasses : tuple of str
+        Ids of the groups that reported an impasse.
+    logrolls : tuple of LogrollOutcome
+        One per logrolling pair that has a trade.
+    mean_surplus_share : ndarray, shape (parties,)
+        Each party's mean share of the surplus over the agreements where the surplus is positive (raw
+        surplus with shared scales, else normalised gains: :func:`accord.analysis.bargaining.surplus_shares`).
+    traded : ndarray of bool, shape (agreements, len(logrolls))
+        Whether agreement r traded logrolling pair j the right way.
+    """
+
+    batch: BatchEvaluation
+    groups: int
+    impasses: tuple[str, ...]
+    logrolls: tuple[LogrollOutcome, ...]
+    mean_surplus_share: np.ndarray
+    traded: np.ndarray
+
+    @property
+    def agreements(self) -> int:
+        return len(self.batch)
+
+    @property
+    def submitted(self) -> int:
+        return len(self.batch) + len(self.impasses)
+
+    def levels(self) -> dict[str, int]:
+        counts = np.bincount(self.batch.result.levels, minlength=4) if len(self.batch) else np.zeros(4, int)
+        return {str(k): int(counts[k]) for k in range(4)}
+
+    def lose_lose(self) -> dict[str, float | None]:
+        n = len(self.batch)
+        return {c.issue: (_finite(float(self.batch.missed[:, j].mean())) if n else None)
+                for j, c in enumerate(self.batch.compatible)}
+
+    def roles(self) -> dict[str, dict[str, float | None]]:
+        u = self.batch.result.utilities
+        n = len(self.batch)
+        return {p: {"mean_points": _finite(float(u[:, i].mean())) if n else None,
+                    "mean_surplus_share": _finite(float(self.mean_surplus_share[i]))}
+                for i, p in enumerate(self.batch.case.party_names)}
+
+    def rows(self, *, anonymous: bool = False) -> list[dict[str, Any]]:
+        """One row per submitted group: agreements first (pyramid figures), then impasses.
+
+        ``anonymous`` drops the ids (what the class sees after the reveal) and orders rows by joint value, so
+        that not even the position of a row tells whose it is.
+        """
+        out = []
+        for r, row in enumerate(self.batch.rows()):
+            row["impasse"] = False
+            row["traded"] = [f"{lr.issues[0]} × {lr.issues[1]}"
+                             for lr, t in zip(self.logrolls, self.traded[r], strict=True) if t]
+            out.append(row)
+        case = self.batch.case
+        for gid in self.impasses:
+            out.append({"id": gid, "impasse": True, "package": None, "level": None, "level_name": "impasse",
+                        "utilities": {p: float(b) for p, b in zip(case.party_names, case.batnas, strict=True)},
+                        "joint_value": None, "pareto_optimal": False, "compatible_missed": [], "traded": []})
+        if anonymous:
+            out.sort(key=lambda r: (r["impasse"], -(r["joint_value"] or 0.0),
+                                    sorted((r["package"] or {}).items())))
+            for row in out:
+                row.pop("id", None)
+        return out
+
+    def to_dict(self, *, anonymous: bool = False) -> dict[str, Any]:
+        """JSON-ready form: ``{"case", "scale", "groups", "submitted", "agreements", "impasses", "levels",
+        "mean_joint_value", "max_joint_value", "lose_lose", "logrolls", "roles", "rows"}``."""
+        agg = self.batch.aggregates()
+        return {
+            "case": self.batch.case.name,
+            "scale": self.batch.reference.scale,
+            "groups": self.groups,
+            "submitted": self.submitted,
+            "agreements": self.agreements,
+            "impasses": len(self.impasses),
+            "levels": self.levels(),
+            "mean_joint_value": _finite(agg["mean_joint_value"]),
+            "max_joint_value": _finite(agg["max_joint_value"]),
+            "lose_lose": self.lose_lose(),
+            "logrolls": [lr.to_dict() for lr in self.logrolls],
+            "roles": self.roles(),
+            "rows": self.rows(anonymous=anonymous),
+        }
+
+
+#: Most groups (rows) one debrief evaluates.
+MAX_GROUPS = 100_000
+
+
+def debrief(
+    case: Case,
+    packages: IntArray | Sequence[Sequence[int]],
+    *,
+    ids: Sequence[str] | None = None,
+    impasses: Sequence[str] = (),
+    groups: int | None = None,
+    frontier: Frontier | None = None,
+    cap: int = DEFAULT_CAP,
+) -> Debrief:
+    """Debrief a class: the pyramid, joint value, lose-lose issues, logrolls and each role's share.
+
+    Parameters
+    ----------
+    case : Case
+    packages : array of int, shape (R, issues)
+        The agreements (option indices), one per group that agreed.
+    ids : sequence of str, optional
+        The agreeing groups' ids.
+    impasses : sequence of str
+        Ids of the groups that reported an impasse (each party keeps its BATNA).
+    groups : int, optional
+        Groups in the exercise (default: agreements + impasses); at least that many.
+    frontier : Frontier, optional
+    cap : int
+
+    Returns
+    -------
+    Debrief
+
+    Raises
+    ------
+    RequestError
+        Bad packages or ids (see :func:`evaluate_batch`), more than :data:`MAX_GROUPS` rows, or ``groups``
+        smaller than the rows given.
+
+    Notes
+    -----
+    Pyramid levels, joint values and lose-lose issues come from :func:`evaluate_batch`. A logrolling pair
+    (from :func:`accord.analysis.issues.classify_issues`, whose trades come from
+    :func:`accord.analysis.logroll.logrolls`) counts as *traded the right way* by an agreement when, on each of
+    its two issues, the party the trade favours gets at least the points of the trade's option — each side
+    won the issue it values relatively more. Surplus shares follow docs/concepts.md#solution-points and are
+    averaged over the agreements with a positive total surplus.
+
+    Examples
+    --------
+    >>> case = Case.from_tables("t", {"a": ["x", "y", "z"], "b": ["p", "q", "r"]},
+    ...     {"A": {"a": [0, 4, 8], "b": [2, 1, 0]}, "B": {"a": [2, 1, 0], "b": [0, 4, 8]}}, shared_scales=True)
+    >>> d = debrief(case, [[2, 2], [1, 1]], ids=["g1", "g2"], impasses=["g3"], groups=4)
+    >>> d.to_dict()["levels"], d.submitted, [(lr.issues, lr.traded) for lr in d.logrolls]
+    ({'0': 0, '1': 1, '2': 0, '3': 1}, 3, [(('a', 'b'), 1)])
+    """
+    from accord.analysis.bargaining import surplus_shares
+    from accord.analysis.issues import classify_issues
+
+    arr = np.asarray(packages, dtype=np.int64)
+    if arr.size == 0:
+        arr = arr.reshape(0, case.n_issues)
+    total = len(arr) + len(impasses)
+    if total > MAX_GROUPS:
+        raise RequestError(f"{total:,} groups to debrief; at most {MAX_GROUPS:,}")
+    if groups is not None and groups < total:
+        raise RequestError(f"{total} results for {groups} groups")
+    batch = evaluate_batch(case, arr, ids=ids, frontier=frontier, cap=cap)
+    pairs = [p for p in classify_issues(case, frontier=batch.reference.frontier).logrolling if p.both_gain]
+    traded = np.zeros((len(arr), len(pairs)), dtype=bool)
+    outcomes = []
+    for j, p in enumerate(pairs):
+        ok = np.ones(len(arr), dtype=bool)
+        for issue, (party, option) in p.gets.items():
+            k = case.issue_index(issue)
+            s = case.scores[k][case.party_names.index(party)]
+            target = s[case.issues[k].index(option)]
+            ok &= s[arr[:, k]] >= target - _SLACK * max(1.0, abs(float(target)))
+        traded[:, j] = ok
+        outcomes.append(LogrollOutcome(p.parties, p.issues, dict(p.gets), p.joint_gain, int(ok.sum()),
+                                       float(ok.mean()) if len(arr) else float("nan")))
+    u = batch.result.utilities
+    shares = np.array([surplus_shares(case, u[r], batch.reference.ideal) for r in range(len(arr))]
+                      ).reshape(len(arr), case.n_parties)
+    defined = np.all(np.isfinite(shares), axis=1)
+    mean_share = (shares[defined].mean(axis=0) if defined.any()
+                  else np.full(case.n_parties, np.nan))
+    return Debrief(batch, groups if groups is not None else total, tuple(str(i) for i in impasses),
+                   tuple(outcomes), mean_share, traded)

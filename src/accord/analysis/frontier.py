@@ -1,4 +1,5 @@
-"""The exact Pareto frontier of a case (DOMAIN §4), at any size the frontier itself fits in memory.
+"""The exact Pareto frontier of a case (docs/concepts.md#frontier-and-ties), at any size the frontier itself fits in
+memory.
 
 :func:`pareto_frontier` returns every distinct undominated utility vector with its exact package count and up
 to ``cap`` of the packages that reach it, for the whole outcome space or a region of it: only individually
@@ -12,14 +13,15 @@ than ``limit`` partial packages and the space has at most ``ENUMERATION_LIMIT`` 
 enumerate them in chunks instead (and says so in ``Frontier.method``); beyond that it raises
 :class:`~accord.errors.TooLargeError`.
 
-Ties follow DOMAIN §4 through an integer grid per party (:mod:`accord.analysis._compile`): integer points are
+Ties follow docs/concepts.md#frontier-and-ties through an integer grid per party (:mod:`accord.analysis._compile`):
+integer points are
 compared exactly, and other points on a decimal grid of about 1e-9 of the party's scale.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -34,7 +36,8 @@ from accord.analysis._compile import (
     utility_grid,
 )
 from accord.analysis._enumerate import ENUMERATION_LIMIT, enumerate_frontier
-from accord.analysis._merge import DEFAULT_LIMIT, Progress, list_packages, solve
+from accord.analysis._merge import DEFAULT_LIMIT, Progress, list_packages, select, solve
+from accord.analysis.agreement import passes_flags, rule_bounds
 from accord.errors import RequestError, TooLargeError
 from accord.model import Case, Package, PartialPackage
 from accord.model.preferences import FloatArray
@@ -189,14 +192,15 @@ def pareto_frontier(
         Packages listed per frontier point (the count is always exact). 0 lists none.
     rational : bool
         Only individually rational packages (every party at least its BATNA): the frontier of the
-        bargaining zone (DOMAIN §4).
+        bargaining zone (docs/concepts.md#bargaining-zone).
     fixed : PartialPackage or mapping, optional
-        Issues fixed to one option (a pre-settlement settlement, DOMAIN §6).
+        Issues fixed to one option (a pre-settlement settlement, docs/concepts.md#pre-settlement-settlement).
     at_least : sequence of float, optional
         Only packages that give every party at least these utilities (in the case's party order; -inf for no
         bound on a party).
     preferred_to : package, mapping or "issue=option,..." string, optional
-        Only packages every party weakly prefers to this agreement (post-settlement, DOMAIN §6). Compared on
+        Only packages every party weakly prefers to this agreement (post-settlement,
+        docs/concepts.md#post-settlement-settlement). Compared on
         the engine's grid, so the agreement's own point always qualifies.
     limit : int
         Most partial packages the engine may hold after one issue. Beyond it, spaces of at most
@@ -228,7 +232,8 @@ def pareto_frontier(
     exact; otherwise a decimal step finer than ``REL_TOL`` times the party's largest utility). Each option is
     rounded to the grid on its own, so two packages whose real utilities are equal can land up to ``m`` steps
     apart (``m`` = issues + interaction terms); with two parties such near-ties (always within one ``REL_TOL``
-    step) count as one point, as DOMAIN §4 asks; with three or more parties the grid sums are compared exactly.
+    step) count as one point, as docs/concepts.md#frontier-and-ties asks; with three or more parties the grid sums are
+    compared exactly.
     ``utilities`` reports the true utility of each point's first package. See :mod:`accord.analysis._merge`
     for the engine, including how capped utilities (GENIUS caps at 1) keep their package counts exact.
 
@@ -255,9 +260,12 @@ def pareto_frontier(
     allowed = allowed_options(case, fixed_map)
     notes: list[str] = []
     bounds: list[np.ndarray] = []
+    ruled = rational and not case.unanimous
     if rational:
-        bounds.append(grid.thresholds(case.batnas))
-        notes.append("individually rational")
+        # under a quorum rule only the veto parties bound every passing package; the rule filters the points
+        bounds.append(np.where(rule_bounds(case), grid.thresholds(case.batnas), _NO_BOUND))
+        notes.append("individually rational" if not ruled else "passing the rule: "
+                     + case.agreement.describe(case.n_parties))
     if at_least is not None:
         a = np.asarray(at_least, dtype=float).reshape(-1)
         if a.size != case.n_parties or np.any(np.isnan(a) | (a == np.inf)):
@@ -292,11 +300,24 @@ def pareto_frontier(
                                                          progress=progress)
         meta = {"peak_states": None, "space": problem.space, "multi_issue_terms": problem.n_terms}
         method = f"chunked enumeration of all {problem.space:,} packages"
-        return _assemble(case, grid, points, tuple(counts), rows, point, cap, "; ".join(notes), method, meta)
+        front = _assemble(case, grid, points, tuple(counts), rows, point, cap, "; ".join(notes), method, meta)
+        return _passing(case, grid, front) if ruled else front
+    if ruled:  # keep only the passing points: the frontier of the passing packages (monotone rule)
+        ok = passes_flags(case, outcome.points >= grid.thresholds(case.batnas)[None, :])
+        outcome = select(outcome, np.flatnonzero(ok))
     rows, point = list_packages(problem, outcome, case.n_issues, max(cap, 1))
     meta = {"peak_states": outcome.states, "space": problem.space, "multi_issue_terms": problem.n_terms}
     return _assemble(case, grid, outcome.points, outcome.counts, rows, point, cap, "; ".join(notes),
                      outcome.method, meta)
+
+
+def _passing(case: Case, grid: UtilityGrid, front: Frontier) -> Frontier:
+    """The frontier points that pass the case's agreement rule (judged on the grid, like the thresholds)."""
+    ok = passes_flags(case, front.grid_points >= grid.thresholds(case.batnas)[None, :])
+    keep = np.flatnonzero(ok)
+    return replace(front, utilities=front.utilities[keep],
+                   package_counts=tuple(front.package_counts[int(j)] for j in keep),
+                   packages=tuple(front.packages[int(j)] for j in keep), grid_points=front.grid_points[keep])
 
 
 def _assemble(case: Case, grid: UtilityGrid, points: np.ndarray, counts: tuple[int, ...], rows: np.ndarray,

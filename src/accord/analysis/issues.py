@@ -1,4 +1,5 @@
-"""Kinds of issue — compatible, distributive, integrative — and the logrolling pairs between them (DOMAIN §2).
+"""Kinds of issue — compatible, distributive, integrative — and the logrolling pairs between them
+(docs/concepts.md#kinds-of-issue).
 
 Thompson's first diagnostic question is what kind of interest each issue is: *compatible* (both sides want
 the same thing), *distributive* (fixed-sum: whatever one gains the other loses) or *integrative* (the sides
@@ -29,6 +30,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from accord._format import fmt_number
 from accord.analysis.frontier import Frontier
 from accord.errors import RequestError
 from accord.model import Case, Package
@@ -37,7 +39,7 @@ from accord.model.preferences import FloatArray
 Kind = Literal["compatible", "distributive", "integrative"]
 IssueKindName = Literal["compatible", "distributive", "integrative", "mixed"]
 
-#: Default tolerance τ of DOMAIN §2.
+#: Default tolerance τ of docs/concepts.md#kinds-of-issue.
 DEFAULT_TAU = 0.1
 #: Default number of logrolling pairs kept (the count is always exact).
 DEFAULT_MAX_PAIRS = 50
@@ -77,13 +79,7 @@ def fmt(x: float) -> str:
     >>> fmt(4000.0), fmt(0.25), fmt(-1234.5), fmt(1e-12)
     ('4,000', '0.25', '-1,234', '0')
     """
-    if not np.isfinite(x):
-        return "n/a"
-    if abs(x) < 1e-9:
-        return "0"
-    if abs(x - round(x)) <= 1e-9 * max(1.0, abs(x)) or abs(x) >= 100:
-        return f"{round(x):,}"
-    return f"{x:.3g}"
+    return fmt_number(float(x))  # the one number formatter of every command and report
 
 
 def pct(x: float) -> str:
@@ -143,10 +139,29 @@ def best_masks(s: FloatArray) -> np.ndarray:
     return np.asarray(s >= top - tol)
 
 
-def issue_joint_values(case: Case, k: int, parties: tuple[int, ...] | None = None) -> FloatArray:
-    """Joint value of each option of issue ``k``: Σ_i s_ik(o) with shared scales, else Σ_i e_ik(o)."""
-    s = case.scores[k] if parties is None else case.scores[k][list(parties)]
-    out: FloatArray = s.sum(axis=0) if case.shared_scales else normalised_scores(s).sum(axis=0)
+def issue_joint_values(case: Case, k: int, weights: FloatArray | None = None) -> FloatArray:
+    """Joint value of each option of issue ``k``, on the scale every combined value uses (docs/concepts.md).
+
+    With shared scales, Σ_i s_ik(o) in raw points. Otherwise what the option adds to the sum of normalised
+    gains Σ_i g_i over each party's worst option of the issue: Σ_i w_i (s_ik(o) − min s_ik) with
+    w_i = 1 / (u_i^max − b_i) (``weights``, see :func:`joint_weights`; 0 for a party whose best package does
+    not beat its BATNA). For additive preferences without a cap, the package of each issue's highest joint
+    value is therefore the package of the largest Σ g — the "best" option of every issue agrees with the
+    max-joint package.
+
+    Examples
+    --------
+    >>> case = Case.from_tables("t", {"a": ["x", "y"]}, {"A": {"a": [0, 4]}, "B": {"a": [2, 0]}},
+    ...                         batnas={"A": 0, "B": 1})
+    >>> issue_joint_values(case, 0).tolist()  # A: 4 points from BATNA 0 to best; B: 2 − 1 = 1
+    [2.0, 1.0]
+    """
+    s = case.scores[k]
+    if case.shared_scales:
+        out: FloatArray = s.sum(axis=0)
+        return out
+    w = joint_weights(case) if weights is None else weights
+    out = np.sort((s - s.min(axis=1, keepdims=True)) * w[:, None], axis=0).sum(axis=0)
     return out
 
 
@@ -295,13 +310,15 @@ class IssueKind:
     best_options : dict
         Each party's argmax set.
     joint_values : tuple of float
-        Per option: Σ_i s_ik(o) with shared scales, else Σ_i e_ik(o).
+        Per option: Σ_i s_ik(o) with shared scales, else what it adds to the sum of normalised gains
+        Σ_i (s_ik(o) − min s_ik) / (u_i^max − b_i) (see :func:`issue_joint_values`).
     joint_scale : str
-        ``"points"`` or ``"normalised scores e"``.
+        ``"points"`` or ``"normalised gains"``.
     joint_spread : float
         max − min of ``joint_values``.
     joint_varies : bool
-        Whether the joint value varies beyond the tolerance (τ · max stake with shared scales, else τ).
+        Whether the joint value varies beyond τ times the largest stake on the same scale (raw stake with
+        shared scales, else r_ik / (u_i^max − b_i)).
     pairs : tuple of PairKind
         The evidence for every pair of parties.
     why : str
@@ -364,7 +381,12 @@ class IssueKind:
 
 @dataclass(frozen=True)
 class LogrollPair:
-    """A trade between two opposed issues whose priorities differ (DOMAIN §2, §6).
+    """Two opposed issues whose priorities differ, with the trade they allow (see docs/concepts.md).
+
+    The trade is the best two-issue trade on these issues that leaves both parties *strictly* better off than
+    the compromise package, found by :func:`accord.analysis.logroll.logrolls` (the one trade search behind
+    ``accord analyze`` and ``accord logroll``). When there is none, ``both_gain`` is False, ``package`` is the
+    compromise package, every change is 0, and ``gets`` says only who wants what.
 
     Attributes
     ----------
@@ -377,19 +399,21 @@ class LogrollPair:
     ratio_gap, ratio_limit : float
         |ratio_i − ratio_j| and τ · max(ratio_i, ratio_j); a pair is listed when gap > limit.
     gets : dict
-        ``{issue: (party, option)}``: on each issue, who gets their preferred option and which option.
+        ``{issue: (party, option)}``: on each issue, who the trade moves it towards and to which option (the
+        party whose points rise when that issue alone moves); without a trade, each party's preferred option.
     reference : dict
         The reference package's options on the two issues (the compromise package).
     package : dict
         The whole traded package (the reference with the two issues moved).
     changes : dict
-        Each party's change in points from the reference package.
+        Every party's change in points from the reference package (third parties included).
     joint_gain : float
-        Σ_i Δu_i with shared scales, else Σ_i Δu_i / (u_i^max − b_i) (normalised gains).
+        Over the two trading parties: Σ Δu with shared scales, else Σ Δu_p / (u_p^max − b_p) (normalised
+        gains); always > 0 with a trade, 0 without.
     scale : str
         ``"points"`` or ``"normalised gains"``.
     both_gain : bool
-        Whether both trading parties are strictly better off than at the reference.
+        Whether there is a trade (it leaves both trading parties strictly better off than the reference).
     why : str
     """
 
@@ -437,11 +461,11 @@ class IssueKinds:
     issues : tuple of IssueKind
         In the case's issue order.
     logrolling : tuple of LogrollPair
-        The best trades by joint gain (at most ``max_pairs``).
+        The logrolling pairs (at most ``max_pairs``): those with a win-win trade first, by joint gain.
     logrolling_count : int
-        How many issue pairs qualify in all.
+        How many issue pairs have different priorities in all (with a trade or not).
     reference : dict
-        The reference package trades are measured from (the compromise package, DOMAIN §5).
+        The reference package trades are measured from (the compromise package, docs/concepts.md#the-pyramid).
     notes : tuple of str
         Caveats (e.g. interaction terms are not part of per-issue kinds).
     """
@@ -504,7 +528,7 @@ def _say(opts: tuple[str, ...]) -> str:
 
 def _pair_kind(case: Case, k: int, i: int, j: int, tau: float, r: FloatArray, pi: FloatArray,
                single: bool) -> PairKind:
-    """Label issue ``k`` for parties ``i`` and ``j`` exactly as DOMAIN §2 defines it."""
+    """Label issue ``k`` for parties ``i`` and ``j`` exactly as docs/concepts.md#kinds-of-issue defines it."""
     issue = case.issues[k]
     names = (case.party_names[i], case.party_names[j])
     s = case.scores[k][[i, j]]
@@ -665,7 +689,7 @@ def classify_issues(
     ----------
     case : Case
     tau : float, default 0.1
-        The tolerance τ of DOMAIN §2 (importance gap, complementarity spread, priority-ratio gap).
+        The tolerance τ of docs/concepts.md#kinds-of-issue (importance gap, complementarity spread, priority-ratio gap).
     frontier : Frontier, optional
         The case's frontier, if already computed: its column maxima then give each party's best utility
         (needed without shared scales). A frontier is never computed here.
@@ -683,7 +707,8 @@ def classify_issues(
 
     Notes
     -----
-    For parties i, j and issue k (DOMAIN §2), with stakes r_ik = max s_ik − min s_ik, importance shares
+    For parties i, j and issue k (docs/concepts.md#kinds-of-issue), with stakes r_ik = max s_ik − min s_ik, importance
+    shares
     π_ik = r_ik / Σ_l r_il and normalised scores e_ik(o) = (s_ik(o) − min s_ik) / r_ik:
 
     * **compatible** when the argmax sets of s_ik and s_jk intersect;
@@ -706,13 +731,15 @@ def classify_issues(
 
     *Logrolling pairs.* Issues k, l both opposed for i, j form a pair when
     |π_ik/π_il − π_jk/π_jl| > τ · max(π_ik/π_il, π_jk/π_jl) (with shared scales the ratio of shares equals the
-    ratio of raw stakes). The party with the larger ratio cares relatively more about k: it gets its
-    preferred option on k and the other party gets its preferred option on l (a party with several best
-    options gets the one with the highest joint value, then the earliest). The **joint gain** is measured
-    from the compromise package ρ (DOMAIN §5): the traded package is ρ with k and l moved as above, and
-    joint gain = Σ_p (u_p(traded) − u_p(ρ)) over *all* parties in raw points with shared scales, otherwise
-    Σ_p (u_p(traded) − u_p(ρ)) / (u_p^max − b_p), the change in the sum of normalised gains (a party whose
-    best package is not above its BATNA counts 0). Utilities are the full preferences, interactions included.
+    ratio of raw stakes). The party with the larger ratio cares relatively more about k. Each pair carries
+    its **trade**: the best move of k and l away from the compromise package ρ (see docs/concepts.md) that
+    leaves *both* i and j strictly better off, as :func:`accord.analysis.logroll.logrolls` finds it (ranked by
+    joint gain, then balance, then option order). Its joint gain = Σ_{p∈{i,j}} (u_p(traded) − u_p(ρ)) in raw
+    points with shared scales, otherwise Σ_{p∈{i,j}} (u_p(traded) − u_p(ρ)) / (u_p^max − b_p), the change in
+    the sum of normalised gains (a party whose best package is not above its BATNA counts 0); every other
+    party's change is in ``changes``. A pair with different priorities may still have no such trade (each
+    move that pays one side costs the other more than it can bear): it is listed with ``both_gain`` False and
+    no change, after the pairs that have one. Utilities are the full preferences, interactions included.
 
     The kinds use each party's additive points s_ik; interaction terms join several issues and belong to no
     single one (a note says so when a case has them).
@@ -731,8 +758,10 @@ def classify_issues(
     >>> kinds["start"].stakes
     {'candidate': 600.0, 'employer': 1600.0}
     >>> pair = kinds.logrolling[0]
-    >>> pair.gets, pair.joint_gain
-    ({'salary': ('candidate', '100k'), 'start': ('employer', 'June')}, 500.0)
+    >>> pair.issues, pair.both_gain
+    (('salary', 'start'), False)
+    >>> pair.why.endswith("no trade here")
+    True
     """
     tau = check_tau(tau)
     if max_pairs < 0:
@@ -746,19 +775,20 @@ def classify_issues(
         for k, pk in enumerate(pair_kinds(case, i, j, tau=tau)):
             per_issue[k].append(pk)
     results = []
+    weights = joint_weights(case, frontier)
     for k, issue in enumerate(case.issues):
         pairs = tuple(per_issue[k])
         labels = {pk.kind for pk in pairs}
         kind: IssueKindName = pairs[0].kind if len(labels) == 1 else "mixed"
-        joint = issue_joint_values(case, k)
+        joint = issue_joint_values(case, k, weights)
         spread = float(np.ptp(joint))
-        limit = tau * float(r[:, k].max()) if case.shared_scales else tau
+        limit = tau * float((r[:, k] * weights).max())
         results.append(IssueKind(
             issue.name, kind, issue.options,
             {case.party_names[i]: float(r[i, k]) for i in range(n)},
             {case.party_names[i]: float(pi[i, k]) for i in range(n)},
             {case.party_names[i]: _opts(issue.options, best_masks(case.scores[k][[i]])[0]) for i in range(n)},
-            tuple(float(x) for x in joint), "points" if case.shared_scales else "normalised scores e",
+            tuple(float(x) for x in joint), "points" if case.shared_scales else "normalised gains",
             spread, _gt(spread, limit), pairs, _issue_why(issue.name, kind, pairs), tau,
         ))
     from accord.analysis.bargaining import compromise_package
@@ -796,12 +826,13 @@ def joint_weights(case: Case, frontier: Frontier | None = None) -> FloatArray:
     return out
 
 
-def preferred_options(case: Case) -> np.ndarray:
+def preferred_options(case: Case, weights: FloatArray | None = None) -> np.ndarray:
     """(parties, issues): each party's preferred option — its best, ties to the highest joint value, then first."""
     out = np.zeros((case.n_parties, case.n_issues), dtype=np.int64)
+    w = weights if weights is not None or case.shared_scales else joint_weights(case)
     for k in range(case.n_issues):
         masks = best_masks(case.scores[k])
-        joint = issue_joint_values(case, k)
+        joint = issue_joint_values(case, k, w)
         for i in range(case.n_parties):
             cand = np.flatnonzero(masks[i])
             out[i, k] = int(cand[np.argmax(joint[cand])])
@@ -810,69 +841,77 @@ def preferred_options(case: Case) -> np.ndarray:
 
 def _logrolling(case: Case, tau: float, pair_idx: list[tuple[int, int]], ref: Package, frontier: Frontier | None,
                 max_pairs: int) -> tuple[tuple[LogrollPair, ...], int]:
-    pref = preferred_options(case)
-    ref_arr = np.asarray(ref, dtype=np.int64)
+    # The concrete trade of each pair comes from the one trade search (accord.analysis.logroll), so the
+    # logrolling pairs, the trade table of ``accord analyze`` and ``accord logroll`` never disagree.
+    from accord.analysis.logroll import Trade, logrolls
+
+    pref = preferred_options(case, joint_weights(case, frontier))
     rows: list[tuple[int, int, int, int, int, float, float, float, float]] = []  # pair, k, l, wk, wl, ratios..
     for p, (i, j) in enumerate(pair_idx):
         rows.extend((p, *row) for row in logrolling_candidates(case, i, j, tau=tau))
     count = len(rows)
     if not rows or max_pairs == 0:
         return (), count
-    arr = np.array([row[:5] for row in rows], dtype=np.int64)
-    ks, ls, wks, wls = arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4]
-    opt_k = pref[wks, ks]
-    opt_l = pref[wls, ls]
-    base = case.utilities(ref_arr[None, :])[0]
-    if case.additive:
-        # Additive: a trade changes two issues, so Δu_p = Δs_pk + Δs_pl — no packages needed.
-        delta = np.zeros((len(rows), case.n_parties))
-        for k in range(case.n_issues):
-            s = case.scores[k]
-            for col, opt in ((ks, opt_k), (ls, opt_l)):
-                sel = col == k
-                if sel.any():
-                    delta[sel] += (s[:, opt[sel]] - s[:, [ref[k]]]).T
-    else:
-        delta = np.zeros((len(rows), case.n_parties))
-        chunk = max(1, 2_000_000 // max(1, case.n_issues))
-        for start in range(0, len(rows), chunk):
-            sl = slice(start, start + chunk)
-            pk = np.repeat(ref_arr[None, :], len(ks[sl]), axis=0)
-            pk[np.arange(len(ks[sl])), ks[sl]] = opt_k[sl]
-            pk[np.arange(len(ls[sl])), ls[sl]] = opt_l[sl]
-            delta[sl] = case.utilities(pk) - base[None, :]
-    w = joint_weights(case, frontier)
-    gains = delta @ w
-    order = np.lexsort((arr[:, 2], arr[:, 1], arr[:, 0], -np.round(gains, 9)))[:max_pairs]
-    scale = "points" if case.shared_scales else "normalised gains"
     names = case.party_names
-    out = []
-    for t in order:
-        p, k, k2, wk, wl, rat_i, rat_j, gap, lim = rows[int(t)]
+    found: dict[int, dict[tuple[int, int], Trade]] = {}
+    for p in sorted({row[0] for row in rows}):
         i, j = pair_idx[p]
-        d = delta[t]
-        pkg = list(ref)
-        pkg[k], pkg[k2] = int(opt_k[t]), int(opt_l[t])
+        lr = logrolls(case, between=[names[i], names[j]], reference=ref,
+                      limit=max(1, case.n_issues * (case.n_issues - 1) // 2), package_deal=False,
+                      frontier=frontier)
+        found[p] = {}
+        for t in lr.trades:
+            k, q = (case.issue_index(c.issue) for c in t.changes)
+            found[p][(min(k, q), max(k, q))] = t
+    scale = "points" if case.shared_scales else "normalised gains"
+    ref_labels = case.labels(ref)
+    base = case.utilities(np.asarray(ref, dtype=np.int64)[None, :])[0]
+    made: list[tuple[tuple[Any, ...], LogrollPair]] = []
+    for p, k, k2, wk, wl, rat_i, rat_j, gap, lim in rows:
+        i, j = pair_idx[p]
         ik, il = case.issues[k], case.issues[k2]
-        gets = {ik.name: (names[wk], ik.options[int(opt_k[t])]), il.name: (names[wl], il.options[int(opt_l[t])])}
-        tol = _SLACK * max(1.0, float(np.abs(d).max()))
-        both = bool(d[i] > tol and d[j] > tol)
-        changes = {names[q]: float(d[q]) for q in range(case.n_parties)}
-        why = _trade_reason(names[i], names[j], ik.name, il.name, rat_i, rat_j, gets, case.labels(ref), changes,
-                            float(gains[t]), scale, names[wk])
-        out.append(LogrollPair(
+        trade = found[p].get((k, k2))
+        if trade is not None:
+            pkg = trade.package_index
+            gets = {}
+            for issue in (k, k2):
+                one = np.asarray(ref, dtype=np.int64)
+                one[issue] = pkg[issue]
+                alone = case.utilities(one[None, :])[0] - base
+                who = i if alone[i] > alone[j] else j
+                gets[case.issues[issue].name] = (names[who], case.issues[issue].options[pkg[issue]])
+            changes = dict(trade.gains)
+            gain = trade.joint_gain
+        else:
+            # No two-issue trade on k and l leaves both strictly better off: say who wants what, change nothing.
+            pkg = ref
+            gets = {ik.name: (names[wk], ik.options[int(pref[wk, k])]),
+                    il.name: (names[wl], il.options[int(pref[wl, k2])])}
+            changes = {q: 0.0 for q in names}
+            gain = 0.0
+        why = _trade_reason(names[i], names[j], ik.name, il.name, rat_i, rat_j, gets, ref_labels, changes,
+                            gain, scale, names[wk], trade is not None)
+        pair = LogrollPair(
             (names[i], names[j]), (ik.name, il.name), (rat_i, rat_j), gap, lim, gets,
             {ik.name: ik.options[ref[k]], il.name: il.options[ref[k2]]}, case.labels(tuple(pkg)), changes,
-            float(gains[t]), scale, both, why,
-        ))
-    return tuple(out), count
+            float(gain), scale, trade is not None, why,
+        )
+        # Best first; ties by issue order and the parties' names — never by the order of the parties.
+        made.append(((trade is None, -round(gain, 12), k, k2, tuple(sorted((names[i], names[j])))), pair))
+    made.sort(key=lambda item: item[0])
+    return tuple(pair for _, pair in made[:max_pairs]), count
 
 
 def _trade_reason(i: str, j: str, k: str, k2: str, rat_i: float, rat_j: float,
                   gets: dict[str, tuple[str, str]], ref: dict[str, str], changes: dict[str, float],
-                  gain: float, scale: str, keen: str) -> str:
+                  gain: float, scale: str, keen: str, traded: bool) -> str:
     other = j if keen == i else i
     hi, lo = (rat_i, rat_j) if keen == i else (rat_j, rat_i)
+    if not traded:
+        wants = "; ".join(f"{who} wants {opt} on {issue}" for issue, (who, opt) in gets.items())
+        return (f"{keen} puts {hi:.2f}× as much weight on {k} as on {k2}, {other} only {lo:.2f}× ({wants}), "
+                f"but no change of these two issues from the compromise package leaves both {i} and {j} strictly "
+                "better off: no trade here")
     moves = "; ".join(f"{who} gets {opt} on {issue} (from {ref[issue]})" for issue, (who, opt) in gets.items())
     deltas = ", ".join(f"{p} {'+' if v >= 0 else ''}{fmt(v)}" for p, v in changes.items())
     g = fmt(gain) if scale == "points" else f"{gain:+.3f}"

@@ -1,4 +1,5 @@
-"""Single-package questions without the whole frontier (DOMAIN §5): is an agreement Pareto-optimal, and which
+"""Single-package questions without the whole frontier (docs/concepts.md#the-pyramid): is an agreement Pareto-optimal,
+and which
 package that dominates it creates the most joint gain (the "value left on the table")?
 
 Both are answered exactly even where the frontier itself is far too large to list (3 parties × 30 issues ×
@@ -63,7 +64,8 @@ class Improvement:
     gains : ndarray, shape (parties,)
         ``utilities - base``, in each party's points.
     joint_gain : float
-        The objective: Σ gains with shared scales, else Σ normalised gains (DOMAIN §1).
+        The objective: Σ gains with shared scales, else Σ normalised gains
+        (docs/concepts.md#scales-and-normalised-gains).
     objective : str
         Which joint gain was maximised, in words.
     exact : bool
@@ -98,7 +100,8 @@ class Improvement:
 
 
 def best_utilities(case: Case) -> FloatArray:
-    """Each party's most points over all packages (u_i^max of DOMAIN §1), exactly and without the frontier.
+    """Each party's most points over all packages (u_i^max of docs/concepts.md#scales-and-normalised-gains), exactly
+    and without the frontier.
 
     Additive: the sum of each issue's best option (capped). With interaction terms: the frontier of two copies
     of the party, a single point.
@@ -114,7 +117,8 @@ def best_utilities(case: Case) -> FloatArray:
 
 
 def joint_weights(case: Case) -> tuple[FloatArray, str]:
-    """Weight per point of each party in the joint gain (DOMAIN §1), and its description.
+    """Weight per point of each party in the joint gain (docs/concepts.md#scales-and-normalised-gains), and its
+    description.
 
     Shared scales: raw points (weight 1). Otherwise normalised gains g_i = (u_i − b_i) / (u_i^max − b_i), so
     party i's points weigh 1 / (u_i^max − b_i), with u_i^max the party's best package (its most points,
@@ -163,7 +167,8 @@ def _extreme(case: Case, i: int, sign: int) -> float:
 
 def is_pareto_optimal(case: Case, package: Package | Mapping[str, str] | str, *,
                       limit: int = DEFAULT_LIMIT) -> bool:
-    """Whether no package dominates ``package`` (DOMAIN §4), decided exactly without listing the frontier.
+    """Whether no package dominates ``package`` (docs/concepts.md#frontier-and-ties), decided exactly without listing
+    the frontier.
 
     Parameters
     ----------
@@ -206,8 +211,9 @@ def best_improvement(case: Case, package: Package | Mapping[str, str] | str, *, 
     Returns
     -------
     Improvement or None
-        None exactly when ``package`` is Pareto-optimal. Among improvements with the same joint gain, the one
-        with the most points for the first party (then the next) is returned.
+        None exactly when ``package`` is Pareto-optimal. Among improvements with the same joint gain, the most
+        balanced (the weighted gains sorted from the smallest up, largest first: leximin) is returned, then the
+        first package in issue and option order — never a choice by the order of the parties.
 
     Raises
     ------
@@ -219,7 +225,8 @@ def best_improvement(case: Case, package: Package | Mapping[str, str] | str, *, 
     Notes
     -----
     The improvement maximises Σ_i w_i (u_i(ω') − u_i(ω)) over the packages ω' with u(ω') ≥ u(ω) and
-    u(ω') ≠ u(ω); its gains are DOMAIN §5's "value left on the table". It is itself Pareto-optimal (a package
+    u(ω') ≠ u(ω); its gains are the "value left on the table" of docs/concepts.md#the-pyramid. It is itself
+    Pareto-optimal (a package
     dominating it would dominate ω too and have a larger joint gain).
 
     Examples
@@ -277,14 +284,38 @@ def _improves(gain: IntArray, tie: IntArray) -> BoolArray:
     return out
 
 
+#: Packages listed per tied point when choosing the first in option order (see :func:`_first_listed`).
+_TIE_LISTING = 1000
+
+
 def _pick(points: IntArray, t: IntArray, w: FloatArray, tie: IntArray) -> int | None:
     """Index of the point with the largest objective among those that strictly improve on t (None if none)."""
+    ties = _ties(points, t, w, tie)
+    return int(ties[0]) if ties.size else None
+
+
+def _ties(points: IntArray, t: IntArray, w: FloatArray, tie: IntArray) -> IntArray:
+    """The strict improvements with the largest objective (within 1e-9 relative) that are the most balanced:
+    their weighted gains w_i (u_i − t_i), sorted from the smallest up, are the largest (leximin). Neither
+    criterion looks at the order of the parties; what is left differs only by mirror-image gains."""
     gain = points - t[None, :]
     better = _improves(gain, tie)
     if not better.any():
-        return None
+        return np.zeros(0, dtype=np.int64)
     value = np.where(better, gain @ w, -np.inf)
-    return int(np.argmax(value))
+    top = float(value.max())
+    scale = max(1.0, abs(top))
+    cand = np.flatnonzero(value >= top - 1e-9 * scale)
+    balance = [tuple(np.round(np.sort(gain[j] * w) / scale, 9)) for j in cand]
+    best = max(balance)
+    out: IntArray = cand[[b == best for b in balance]].astype(np.int64)
+    return out
+
+
+def _first_listed(listed: list[tuple[Package, ...]]) -> Package:
+    """The first package in issue and option order among those listed for the tied points (each point lists
+    up to ``_TIE_LISTING`` packages, all of them in all but extreme cases)."""
+    return min(min(pk) for pk in listed)
 
 
 def _by_region(case: Case, grid: UtilityGrid, agreement: Package, t: IntArray, w: FloatArray, tie: IntArray,
@@ -296,13 +327,14 @@ def _by_region(case: Case, grid: UtilityGrid, agreement: Package, t: IntArray, w
     if tie.any():
         # at_least becomes ceil(a / q - slack - 1e-6) on the grid; half a step below t - tie lands exactly there
         least = (t - tie + grid.slack - 0.5) * grid.quantum
-        f = pareto_frontier(case, at_least=least, cap=1, limit=limit)
+        f = pareto_frontier(case, at_least=least, cap=_TIE_LISTING, limit=limit)
     else:
-        f = pareto_frontier(case, preferred_to=agreement, cap=1, limit=limit)
-    j = _pick(f.grid_points, t, w, tie)
-    if j is None:
+        f = pareto_frontier(case, preferred_to=agreement, cap=_TIE_LISTING, limit=limit)
+    ties = _ties(f.grid_points, t, w, tie)
+    if not ties.size:
         return None, None, f.method
-    return float((f.grid_points[j] - t) @ w), f.packages[j][0], f.method + ", restricted to improvements"
+    pkg = _first_listed([f.packages[int(j)] for j in ties])
+    return float((f.grid_points[int(ties[0])] - t) @ w), pkg, f.method + ", restricted to improvements"
 
 
 def _branch_and_bound(case: Case, grid: UtilityGrid, problem: Problem, t: IntArray, w: FloatArray,
@@ -342,13 +374,17 @@ def _branch_and_bound(case: Case, grid: UtilityGrid, problem: Problem, t: IntArr
         return keep
 
     outcome = solve(problem, thresholds=t - tie, prune=prune, limit=limit)
-    j = _pick(outcome.points, t, w, tie)
+    ties = _ties(outcome.points, t, w, tie)
     method = "branch and bound over the issue-by-issue merge (Lagrangian bounds, MILP incumbent)"
-    if j is not None:
-        value = float((outcome.points[j] - t) @ w)
-        if best_value is None or value > best_value:
-            rows, _ = list_packages(problem, select(outcome, np.array([j])), case.n_issues, 1)
-            best_value, best_pkg = value, tuple(int(x) for x in rows[0])
+    if ties.size:
+        value = float((outcome.points[int(ties[0])] - t) @ w)
+        # The incumbent, when optimal, survives the pruning as one of the tied points: choose among all of
+        # them by the rule of :func:`_ties`, not whichever the solver happened to return.
+        if best_value is None or value >= best_value - 1e-9 * max(1.0, abs(best_value)):
+            rows, point = list_packages(problem, select(outcome, ties), case.n_issues, _TIE_LISTING)
+            listed = [tuple(tuple(int(x) for x in rows[r]) for r in np.flatnonzero(point == q))
+                      for q in range(ties.size)]
+            best_value, best_pkg = max(value, best_value or value), _first_listed(listed)
     return best_value, best_pkg, method
 
 

@@ -1,4 +1,5 @@
-"""Fixed-pie perception and illusory conflict: where a party's picture of the other side is wrong (DOMAIN §3).
+"""Fixed-pie perception and illusory conflict: where a party's picture of the other side is wrong
+(docs/concepts.md#win-win-potential).
 
 Thompson calls the fixed-pie perception the biggest obstacle to integrative agreements: negotiators assume
 the other side's interests are directly opposed to theirs and equally weighted. A case may carry one party's
@@ -113,7 +114,7 @@ class EstimateCheck:
     believed_kinds, true_kinds : dict
         ``{issue: kind}`` for the pair (holder, about), under the estimate and in truth.
     believed_trades, true_trades : int
-        Number of logrolling pairs (DOMAIN §2) the holder would see vs. the true number.
+        Number of logrolling pairs (docs/concepts.md#kinds-of-issue) the holder would see vs. the true number.
     fixed_pie : bool
         Some issue is believed equally important to both when it is not.
     illusory_conflict : bool
@@ -230,7 +231,7 @@ def check_estimate(case: Case, holder: str, about: str, *, tau: float = DEFAULT_
     -----
     The *believed* case is the true case with ``about``'s preferences replaced by the estimate; the holder's
     own preferences are its true ones. Issue kinds are computed for the pair (holder, about) in both cases
-    with the definitions of DOMAIN §2 (:func:`~accord.analysis.issues.pair_kinds`). Per issue:
+    with the definitions of docs/concepts.md#kinds-of-issue (:func:`~accord.analysis.issues.pair_kinds`). Per issue:
 
     * ``illusory_conflict`` — believed opposed (no common best option), truly compatible;
     * ``assumed_agreement`` — believed compatible, truly opposed;
@@ -240,7 +241,7 @@ def check_estimate(case: Case, holder: str, about: str, *, tau: float = DEFAULT_
 
     The importance flags are only raised where the issue is opposed in truth or in belief (on an issue
     compatible both ways, importance changes nothing). Fixed-pie perception and illusory conflict are the
-    mistakes DOMAIN §3 names; the two reverse flags are reported because they cost value too.
+    mistakes docs/concepts.md#win-win-potential names; the two reverse flags are reported because they cost value too.
 
     Examples
     --------

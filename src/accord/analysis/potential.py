@@ -1,4 +1,5 @@
-"""Win-win potential: Thompson's "telltale signs", each with its evidence, and advice in plain words (DOMAIN §3).
+"""Win-win potential: Thompson's "telltale signs", each with its evidence, and advice in plain words
+(docs/concepts.md#win-win-potential).
 
 Before negotiating, Thompson asks: is there more than one issue? Do the parties have different strengths of
 preference across issues? Are some interests compatible? Is the pie fixed, or can it be expanded? This
@@ -15,16 +16,19 @@ Raiffa, H. (1982). *The Art and Science of Negotiation*, ch. 10.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from accord.analysis.bargaining import Bargaining, bargaining, compromise_package
+from accord.analysis.bargaining import Bargaining, bargaining, compromise_package, joint_values, middle_package
 from accord.analysis.frontier import Frontier, pareto_frontier
 from accord.analysis.issues import DEFAULT_TAU, IssueKinds, check_tau, classify_issues, fmt, pct
 from accord.model import Case
 from accord.model.preferences import FloatArray
+
+if TYPE_CHECKING:
+    from accord.analysis.logroll import Logrolls
 
 #: How many items a sentence of advice lists before saying "and N more".
 _LIST_CAP = 4
@@ -71,7 +75,7 @@ class Potential:
     max_joint_value : float
         The largest joint value over all packages (the size of the pie).
     even_split_value : float
-        Joint value of the compromise package (every issue split down the middle, DOMAIN §5).
+        Joint value of the compromise package (every issue split down the middle, docs/concepts.md#the-pyramid).
     even_split_package : dict
         The compromise package.
     even_split_utilities : dict
@@ -85,6 +89,15 @@ class Potential:
         ``{party: [min, max]}`` of each party's points over the frontier.
     advice : tuple of str
         What to do, in plain words, computed from the above.
+    middle_package : dict
+        The literal middle of every ordered issue (the compromise option elsewhere), see
+        :func:`~accord.analysis.bargaining.middle_package`; what a class splitting every issue reaches.
+    middle_issues : tuple of str
+        The issues that have a literal middle (the ordered ones).
+    middle_utilities : dict
+        Each party's points at the middle package.
+    middle_value : float
+        Its joint value (same scale as ``max_joint_value``).
     """
 
     scale: str
@@ -98,6 +111,10 @@ class Potential:
     frontier_size: int
     frontier_spread: dict[str, tuple[float, float]]
     advice: tuple[str, ...]
+    middle_package: dict[str, str] = field(default_factory=dict)
+    middle_issues: tuple[str, ...] = ()
+    middle_utilities: dict[str, float] = field(default_factory=dict)
+    middle_value: float = 0.0
 
     def sign(self, name: str) -> Sign:
         """The sign called ``name``."""
@@ -123,6 +140,14 @@ class Potential:
                 "utilities": dict(self.even_split_utilities),
                 "individually_rational": self.even_split_rational,
                 "dominated_by_frontier_points": self.even_split_dominated_by,
+                "what": "the compromise package: on each issue the option whose worse-off party is best off",
+            },
+            "middle": {
+                "package": dict(self.middle_package),
+                "ordered_issues": list(self.middle_issues),
+                "utilities": dict(self.middle_utilities),
+                "value": self.middle_value,
+                "what": "the literal middle option of every ordered issue; the compromise option elsewhere",
             },
             "gain_over_even_split": self.max_joint_value - self.even_split_value,
             "frontier_size": self.frontier_size,
@@ -169,6 +194,7 @@ def win_win_potential(
     kinds: IssueKinds | None = None,
     frontier: Frontier | None = None,
     bargain: Bargaining | None = None,
+    trades: Logrolls | None = None,
 ) -> Potential:
     """Thompson's telltale signs of win-win potential, with evidence and advice.
 
@@ -176,13 +202,16 @@ def win_win_potential(
     ----------
     case : Case
     tau : float, default 0.1
-        Tolerance of DOMAIN §2 (used if ``kinds`` must be computed).
+        Tolerance of docs/concepts.md#kinds-of-issue (used if ``kinds`` must be computed).
     kinds : IssueKinds, optional
         Result of :func:`~accord.analysis.issues.classify_issues`, if already computed.
     frontier : Frontier, optional
         The case's (unrestricted) Pareto frontier, if already computed.
     bargain : Bargaining, optional
         Result of :func:`~accord.analysis.bargaining.bargaining`, if already computed.
+    trades : Logrolls, optional
+        Result of :func:`~accord.analysis.logroll.logrolls` between all parties from the compromise package,
+        if already computed (the trades of sign 2 and of the advice).
 
     Returns
     -------
@@ -193,18 +222,22 @@ def win_win_potential(
     The five signs and what makes each present:
 
     1. *several issues*: at least two issues on which some party has a stake (r_ik > 0);
-    2. *different priorities*: some logrolling pair (DOMAIN §2) creates a positive joint gain over the
-       compromise package;
+    2. *different priorities*: some two-issue trade leaves every party strictly better off than the
+       compromise package (:func:`~accord.analysis.logroll.logrolls`, the same trades ``accord logroll``
+       lists); the evidence also counts the logrolling pairs (opposed issues with different priorities);
     3. *compatible issues*: some issue has an option that every party likes best (a lose-lose trap to avoid);
        its evidence is the joint value lost by settling it at the worst option instead of the common best
        (with n > 2 an issue can be compatible for every pair without one option best for all: it is not
-       counted here);
-    4. *joint value varies*: some issue's joint value (Σ_i s_ik with shared scales, else Σ_i e_ik) varies
-       across options by more than τ · max stake (resp. τ);
+       counted here), in joint points with shared scales, else in normalised gains Σ g;
+    4. *joint value varies*: some issue's joint value (Σ_i s_ik with shared scales, else its contribution to
+       Σ_i g_i) varies across options by more than τ times the largest stake on the same scale;
     5. *pie larger than an even split*: the maximum joint value over all packages exceeds the joint value of
-       the compromise package (DOMAIN §5), i.e. splitting every issue down the middle leaves value unclaimed.
+       the compromise package (docs/concepts.md#the-pyramid: on each issue the option whose worse-off party is
+       best off), i.e. compromising issue by issue leaves value unclaimed. The literal middle of every ordered
+       issue (:func:`~accord.analysis.bargaining.middle_package`) is reported beside it, not instead of it.
 
-    Joint values use raw points with shared scales, otherwise normalised gains (DOMAIN §1).
+    Joint values use raw points with shared scales, otherwise normalised gains
+    (docs/concepts.md#scales-and-normalised-gains).
 
     Examples
     --------
@@ -215,10 +248,13 @@ def win_win_potential(
     >>> pot.sign("different_priorities").present, pot.max_joint_value, pot.even_split_value
     (True, 20.0, 12.0)
     """
+    from accord.analysis.logroll import logrolls
+
     tau = check_tau(tau)
     front = frontier if frontier is not None else pareto_frontier(case)
     kinds = kinds if kinds is not None else classify_issues(case, tau=tau, frontier=front)
     bar = bargain if bargain is not None else bargaining(case, front)
+    trades = trades if trades is not None else logrolls(case, frontier=front)
     scale = bar.scale
     names = case.party_names
 
@@ -236,25 +272,26 @@ def win_win_potential(
     signs.append(Sign("several_issues", "Does the negotiation contain more than one issue?", several, text,
                       {"issues": case.n_issues, "issues_with_stakes": staked}))
 
-    # 2. Different priorities: logrolling pairs that create joint value.
-    positive = [p for p in kinds.logrolling if p.joint_gain > 1e-9]
-    if positive:
-        best = positive[0]
-        text = (f"{kinds.logrolling_count} pair(s) of opposed issues have different priorities; the best trade, "
-                f"{best.issues[0]} for {best.issues[1]}, creates {_value(best.joint_gain, scale, True)} "
-                f"{_unit(scale)} over the compromise package")
-    elif kinds.logrolling_count:
-        text = (f"{kinds.logrolling_count} pair(s) of opposed issues have different priorities, but no trade "
-                "between them beats the compromise package")
+    # 2. Different priorities: two-issue trades that leave every party strictly better off (one trade search).
+    found = list(trades.trades)
+    pairs_text = (f"{kinds.logrolling_count} pair(s) of opposed issues have different priorities"
+                  if kinds.logrolling_count else "no two opposed issues differ in priority beyond τ")
+    if found:
+        best = found[0]
+        text = (f"{pairs_text}; {trades.count} two-issue trade(s) over {trades.pairs} issue pair(s) leave "
+                f"{'both sides' if len(trades.between) == 2 else 'every party'} strictly better off than the "
+                f"compromise package; the best, {' for '.join(c.issue for c in best.changes)}, creates "
+                f"{_value(best.joint_gain, scale, True)} {_unit(scale)}")
     else:
-        text = "the parties rank their opposed issues alike (or fewer than two issues are opposed): nothing to trade"
+        text = (f"{pairs_text}; but no two-issue trade leaves every party strictly better off than the compromise "
+                "package: look for package deals that move three or more issues at once")
     signs.append(Sign(
         "different_priorities", "Do the parties have different strengths of preference across issues?",
-        bool(positive), text,
-        {"logrolling_pairs": kinds.logrolling_count, "with_positive_joint_gain": len(positive),
-         "best_trades": [{"issues": list(p.issues), "parties": list(p.parties), "joint_gain": p.joint_gain,
-                          "trade": {k: {"party": w, "option": o} for k, (w, o) in p.gets.items()}}
-                         for p in positive[:5]]},
+        bool(found), text,
+        {"logrolling_pairs": kinds.logrolling_count,
+         "pairs_with_a_trade": sum(1 for p in kinds.logrolling if p.both_gain),
+         "trades": trades.count, "issue_pairs_with_a_trade": trades.pairs,
+         "best_trades": [t.to_dict() for t in found[:5]]},
     ))
 
     # 3. Compatible issues.
@@ -269,6 +306,7 @@ def win_win_potential(
         if not best_opts:
             # n > 2: every pair shares a best option, but no option is best for all at once.
             continue
+        # issue.joint_values are on the one combined scale: raw points (shared scales) or Σ g
         jv = dict(zip(issue.options, issue.joint_values, strict=True))
         at_best = max(jv[o] for o in best_opts)
         compat.append({"issue": issue.name, "options": best_opts, "joint_value_at_best": at_best,
@@ -287,7 +325,7 @@ def win_win_potential(
                "best_option": i.options[int(np.argmax(i.joint_values))]} for i in kinds if i.joint_varies]
     if varies:
         text = "some options create more joint value than others on " + _listing(
-            [f"{v['issue']} (spread {_value(v['spread'], 'points' if v['joint_scale'] == 'points' else 'e')})"
+            [f"{v['issue']} (spread {_value(v['spread'], scale)})"
              for v in varies])
     else:
         text = "on every issue each option gives the same joint value: each issue on its own is fixed-sum"
@@ -298,6 +336,9 @@ def win_win_potential(
     comp = compromise_package(case)
     u_comp = case.utilities([comp])[0]
     comp_labels = case.labels(comp)
+    middle, ordered = middle_package(case)
+    u_mid = case.utilities([middle])[0]
+    mid_value = float(joint_values(case, u_mid[None, :], bar.ideal)[0])
     rational = bool(np.all(u_comp >= case.batnas - 1e-9 * np.maximum(1.0, np.abs(case.batnas))))
     dominated_by = _dominators(front, u_comp)
     gain = bar.max_joint_value - bar.even_split_value
@@ -307,30 +348,36 @@ def win_win_potential(
               for q, p in enumerate(names)}
     if bigger:
         rel = f", {pct(gain / bar.even_split_value)} more" if bar.even_split_value > tol else ""
-        text = (f"splitting every issue down the middle gives {_value(bar.even_split_value, scale)} {_unit(scale)}; "
+        text = (f"the compromise package (on each issue the option whose worse-off party is best off: "
+                f"{_package_text(comp_labels)}) gives {_value(bar.even_split_value, scale)} {_unit(scale)}; "
                 f"the best packages give {_value(bar.max_joint_value, scale)} ({_value(gain, scale, True)}{rel})")
         if dominated_by:
             text += f"; {dominated_by} frontier point(s) are better for every party than that compromise"
     else:
-        text = (f"the compromise package already reaches the largest joint value "
+        text = (f"the compromise package ({_package_text(comp_labels)}) already reaches the largest joint value "
                 f"({_value(bar.max_joint_value, scale)} {_unit(scale)})")
+    if ordered and middle != comp:
+        text += (f"; the literal middle of every ordered issue ({_package_text(case.labels(middle))}) gives "
+                 f"{_value(mid_value, scale)}")
     signs.append(Sign(
         "pie_larger_than_even_split", "Can the pie be expanded beyond an even split?", bigger, text,
         {"max_joint_value": bar.max_joint_value, "even_split_value": bar.even_split_value, "gain": gain,
-         "even_split_package": comp_labels, "dominated_by_frontier_points": dominated_by,
+         "even_split_package": comp_labels, "middle_package": case.labels(middle), "middle_value": mid_value,
+         "dominated_by_frontier_points": dominated_by,
          "frontier_size": len(front), "scale": scale},
     ))
 
     potential = Potential(
         scale, tuple(signs), bar.max_joint_value, bar.even_split_value, comp_labels,
         {p: float(x) for p, x in zip(names, u_comp, strict=True)}, rational, dominated_by, len(front), spread, (),
+        case.labels(middle), ordered, {p: float(x) for p, x in zip(names, u_mid, strict=True)}, mid_value,
     )
-    advice = _advice(case, kinds, bar, potential, compat, positive)
+    advice = _advice(case, kinds, bar, potential, compat, trades)
     return Potential(**{**potential.__dict__, "advice": tuple(advice)})
 
 
 def _advice(case: Case, kinds: IssueKinds, bar: Bargaining, pot: Potential, compat: list[dict[str, Any]],
-            positive: list[Any]) -> list[str]:
+            found: Logrolls) -> list[str]:
     """Plain-words advice, most valuable first, every sentence built from the analysis numbers."""
     scale = pot.scale
     names = case.party_names
@@ -340,32 +387,53 @@ def _advice(case: Case, kinds: IssueKinds, bar: Bargaining, pot: Potential, comp
                  in zip(names, bar.batnas, bar.ideal, strict=True) if top < b]
         why = (f"{_listing(short)} cannot reach its BATNA with any package" if short
                else "each party can reach its BATNA, but no single package does it for all at once")
+        if not case.unanimous:  # a quorum rule: some parties may be left short, yet no package passes
+            why = (f"no package passes the agreement rule ({case.agreement.describe(case.n_parties)})"
+                   + (f"; {_listing(short)} cannot reach its BATNA with any package" if short else ""))
         out.append(f"No deal is possible as the case stands: {why}. Add issues or options (unbundle, side deals) "
                    "or revisit the BATNAs before negotiating.")
     everyone = "both sides" if case.n_parties == 2 else "all parties"
     for c in compat[:_LIST_CAP]:
-        loss = _value(c["lost_if_missed"], "points" if c["joint_scale"] == "points" else "e")
-        unit = "joint points" if c["joint_scale"] == "points" else "of joint normalised score (Σ e)"
+        loss = _value(c["lost_if_missed"], scale)
         out.append(f"Settle {c['issue']} at {' or '.join(c['options'])} early: {everyone} prefer it, and any other "
-                   f"option wastes up to {loss} {unit} (a lose-lose agreement). Say so rather than conceding it.")
-    # Suggest win-win trades that can all be made together: greedily, best first, skipping a trade that would
-    # settle an issue differently from one already suggested.
-    trades: list[Any] = []
-    settled: dict[str, tuple[str, str]] = {}
-    win_win = [p for p in positive if p.both_gain]
-    for p in win_win or positive[:1]:
-        if len(trades) < 3 and all(settled.get(k, v) == v for k, v in p.gets.items()):
-            trades.append(p)
-            settled.update(p.gets)
-    for p in trades:
-        moves = " and ".join(f"{w} gets {o} on {k}" for k, (w, o) in p.gets.items())
-        deltas = ", ".join(f"{q} {'+' if v >= 0 else ''}{fmt(v)}" for q, v in p.changes.items())
-        out.append(f"Trade {p.issues[0]} against {p.issues[1]}: {moves}. Compared with splitting both down the "
-                   f"middle that is {_value(p.joint_gain, scale, True)} {_unit(scale)} ({deltas} points).")
+                   f"option wastes up to {loss} {_unit(scale)} (a lose-lose agreement). Say so rather than "
+                   "conceding it.")
+    # Trades come from the one trade search (accord logroll): each leaves every party strictly better off than
+    # the compromise package. Suggest up to three on disjoint issues, best first: then their gains add up (for
+    # additive preferences) and no concession is counted twice.
+    chosen: list[Any] = []
+    moved: set[str] = set()
+    for t in found.trades:
+        issues = {c.issue for c in t.changes}
+        if len(chosen) < 3 and not issues & moved:
+            chosen.append(t)
+            moved |= issues
+    for t in chosen:
+        pair = [c.issue for c in t.changes]
+        out.append(f"Trade {pair[0]} against {pair[1]}: {t.description} points. Measured from the compromise "
+                   f"package that is {_value(t.joint_gain, scale, True)} {_unit(scale)}, and {everyone} end up "
+                   "strictly better off.")
+    deal = found.package_deal
+    if not chosen and len([i for i in kinds if i.opposed]) >= 2:
+        if deal is not None:
+            out.append(f"No two-issue trade leaves {everyone} strictly better off than the compromise package: make "
+                       f"package offers that move three or more issues at once instead. For example: "
+                       f"{deal.description} points.")
+        else:
+            out.append(f"No trade leaves {everyone} strictly better off than the compromise package — not two issues "
+                       "at a time, not as a package deal: from there any gain for one side costs another, so "
+                       "prepare to claim value.")
+    elif deal is not None and len(deal.changes) > 2 and deal.joint_gain > sum(t.joint_gain for t in chosen) + 1e-9:
+        out.append(f"Better still, as one package deal: {deal.description} points "
+                   f"({_value(deal.joint_gain, scale, True)} {_unit(scale)} over the compromise package, "
+                   f"{everyone} strictly better off).")
     if pot.max_joint_value - pot.even_split_value > 1e-9 * max(1.0, abs(pot.max_joint_value)):
-        # With shared scales the utilitarian point is a max-joint package inside the zone that splits the
-        # surplus most evenly among the ties; it reads better as an example than an arbitrary max-joint package.
-        mj = bar.solutions.get("utilitarian") or bar.solutions["max_joint"]
+        mj = bar.solutions["max_joint"]
+        ties = (f", one of {mj.tied_packages:,} packages with that value" if mj.tied_packages > 1 else "")
+        # under a quorum rule the zone is "passes the rule", not "every party at its BATNA"
+        where = ("" if mj.in_zone else "; no package with that value gives every party its BATNA" if case.unanimous
+                 else f"; no package with that value passes the agreement rule "
+                      f"({case.agreement.describe(case.n_parties)})")
         extra = ""
         if pot.even_split_dominated_by:
             extra = f" {pot.even_split_dominated_by} frontier point(s) are better for everyone than the compromise."
@@ -373,10 +441,14 @@ def _advice(case: Case, kinds: IssueKinds, bar: Bargaining, pot: Potential, comp
             below = [p for p, u, b in zip(names, pot.even_split_utilities.values(), bar.batnas, strict=True)
                      if u < b - 1e-9 * max(1.0, abs(b))]
             extra += f" The compromise even leaves {_listing(below)} below the BATNA."
-        out.append(f"Expand the pie with package offers, not issue-by-issue concessions: splitting every issue "
-                   f"down the middle gives {_value(pot.even_split_value, scale)} {_unit(scale)}, while "
-                   f"the best packages give {_value(mj.joint_value, scale)} (e.g. {_package_text(mj.package)})."
-                   f"{extra}")
+        if pot.middle_issues and pot.middle_package != pot.even_split_package:
+            extra += (f" Splitting every ordered issue literally down the middle "
+                      f"({_package_text(pot.middle_package)}) gives {_value(pot.middle_value, scale)}.")
+        out.append(f"Expand the pie with package offers, not issue-by-issue concessions: the compromise package "
+                   f"(each issue settled at the option whose worse-off party is best off: "
+                   f"{_package_text(pot.even_split_package)}) gives {_value(pot.even_split_value, scale)} "
+                   f"{_unit(scale)}, while the best packages give {_value(mj.joint_value, scale)} "
+                   f"(e.g. {_package_text(mj.package)}{ties}{where}).{extra}")
     distributive = list(kinds.of_kind("distributive"))
     if distributive:
         verb = "is" if len(distributive) == 1 else "are"

@@ -1,11 +1,13 @@
-"""The pyramid: how good is an agreement? (DOMAIN §5; Thompson's pyramid model of integrative agreements).
+"""The pyramid: how good is an agreement? (docs/concepts.md#the-pyramid; Thompson's pyramid model of integrative
+agreements).
 
 An agreement ω climbs Thompson's pyramid one level at a time, each level keeping the properties of the ones
 below it:
 
-- **level 0 — no mutual settlement**: some party gets less than its BATNA;
-- **level 1 — mutual settlement**: every party gets at least its BATNA;
-- **level 2 — better than other feasible agreements**: a mutual settlement that is not Pareto-optimal but
+- **level 0 — no mutual settlement**: some party gets less than its BATNA (under a quorum rule: the package
+  does not pass, see docs/concepts.md, "Agreement rules");
+- **level 1 — mutual settlement**: every party gets at least its BATNA (under a quorum rule: it passes);
+- **level 2 — better than compromise**: a mutual settlement that is not Pareto-optimal but
   dominates the *compromise package* (what splitting the difference issue by issue reaches);
 - **level 3 — Pareto-optimal**: a mutual settlement that no package dominates.
 
@@ -29,7 +31,7 @@ Nash, J. (1950). The bargaining problem. *Econometrica* 18(2).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,9 +39,13 @@ from numpy.typing import NDArray
 
 from accord.analysis._enumerate import ENUMERATION_LIMIT
 from accord.analysis._merge import DEFAULT_LIMIT
+from accord.analysis.agreement import ZONE_LIMIT as ZONE_LIMIT
+from accord.analysis.agreement import passes_flags, rule_note
+from accord.analysis.agreement import zone_distribution as zone_distribution
 from accord.analysis.bargaining import (
     Scale,
     compromise_package,
+    first_package,
     joint_values,
     normalised_gains,
     scale_of,
@@ -47,7 +53,7 @@ from accord.analysis.bargaining import (
 )
 from accord.analysis.frontier import DEFAULT_CAP, Frontier, grid_note, pareto_frontier
 from accord.errors import RequestError, TooLargeError
-from accord.model import Case, Package, Preferences
+from accord.model import UNANIMITY, Case, Package, Preferences
 from accord.model.preferences import FloatArray, IntArray
 
 if TYPE_CHECKING:
@@ -55,8 +61,6 @@ if TYPE_CHECKING:
 
 BoolArray = NDArray[np.bool_]
 
-#: The zone is counted (to report the fraction the agreement dominates) up to this many packages.
-ZONE_LIMIT = 10**7
 
 #: Partial packages the frontier engine may hold when :func:`evaluate` tries the frontier of an additive case
 #: with three or more parties and more than ``ENUMERATION_LIMIT`` packages. Beyond it the frontier would take
@@ -68,7 +72,7 @@ EVALUATE_LIMIT = 25_000
 LEVEL_NAMES = {
     0: "no mutual settlement",
     1: "mutual settlement",
-    2: "better than other feasible agreements",
+    2: "better than compromise",
     3: "Pareto-optimal",
 }
 
@@ -85,9 +89,6 @@ DISTANCE_DEFINITION = (
     "Euclidean distance, in normalised gains g_i = (u_i − b_i)/(u_i^max − b_i), from the agreement to the "
     "nearest frontier point that weakly dominates it (0 when it is Pareto-optimal)"
 )
-
-#: Spaces up to this many packages are enumerated outright when the zone is counted.
-_SMALL_SPACE = 4096
 
 #: Row budget of one chunk of the (rows × frontier points) comparisons, to bound memory.
 _CHUNK_CELLS = 4_000_000
@@ -118,7 +119,7 @@ class PyramidReference:
     frontier_gains : ndarray
         Normalised gains of each frontier point.
     compromise : Package
-        The compromise package (DOMAIN §5).
+        The compromise package (docs/concepts.md#the-pyramid).
     compromise_utilities : ndarray
     max_joint_value : float
         Largest joint value over all packages.
@@ -232,7 +233,7 @@ def _reference(case: Case, front: Frontier, *, complete: bool) -> PyramidReferen
     max_log_nash: float | None = None
     if complete:
         max_joint = float(fj.max()) if len(fj) else _additive_max_joint(case, ideal)
-        zone = np.all(u >= b[None, :] - tol, axis=1)
+        zone = passes_flags(case, u >= b[None, :] - tol)
         if zone.any():
             with np.errstate(divide="ignore"):
                 max_log_nash = float(np.log(np.maximum(u[zone] - b[None, :], 0.0)).sum(axis=1).max())
@@ -267,8 +268,11 @@ class Assessment:
     levels : ndarray of int
         Pyramid level 0–3.
     best : ndarray of int
-        Row of the reference frontier holding the improvement with the largest joint gain (ties: the most even
-        split, i.e. the largest min_i w_i Δu_i, then the first in frontier order); −1 when Pareto-optimal.
+        Row of the reference frontier holding the improvement with the largest joint gain; −1 when
+        Pareto-optimal. Ties (joint gains within ``joint_tol``) go to the most balanced improvement — its
+        weighted gains w_i Δu_i sorted from the smallest up, compared in turn (leximin) — then to the point whose
+        first package in issue and option order comes first: never to the order of the parties (see
+        :data:`~accord.analysis.bargaining.TIE_RULE`).
     value_left : ndarray, shape (R, parties)
         Each party's gain in that improvement, on the reference's scale (points or normalised gains).
     value_left_points : ndarray, shape (R, parties)
@@ -282,8 +286,11 @@ class Assessment:
     at_max_joint : ndarray of bool
         The agreement reaches the largest joint value of the case.
     nash_optimal : ndarray of bool or None
-        The agreement is individually rational and its Nash product Π (u_i − b_i) is the largest over the zone
-        (None when the reference frontier is incomplete).
+        The agreement passes and its Nash product Π max(u_i − b_i, 0) is the largest over the zone (None when
+        the reference frontier is incomplete).
+    passes : ndarray of bool
+        The agreement passes the case's agreement rule (:func:`accord.analysis.agreement.passes`); the same as
+        ``individually_rational`` under unanimity. Levels 1–3 need it.
     """
 
     utilities: FloatArray
@@ -299,6 +306,7 @@ class Assessment:
     distance: FloatArray
     at_max_joint: BoolArray
     nash_optimal: BoolArray | None
+    passes: BoolArray | None = None
 
 
 def assess(reference: PyramidReference, utilities: FloatArray) -> Assessment:
@@ -338,7 +346,9 @@ def assess(reference: PyramidReference, utilities: FloatArray) -> Assessment:
     t = reference.tol
     fu = reference.frontier.utilities
     nf = fu.shape[0]
-    rational = np.all(a >= b[None, :] - t, axis=1)
+    accepting = a >= b[None, :] - t
+    rational: BoolArray = np.all(accepting, axis=1)
+    passing = passes_flags(case, accepting)
     c = reference.compromise_utilities
     dom_comp = np.all(a >= c[None, :] - t, axis=1) & np.any(a > c[None, :] + t, axis=1)
     ja = joint_values(case, a, reference.ideal)
@@ -350,9 +360,11 @@ def assess(reference: PyramidReference, utilities: FloatArray) -> Assessment:
     w = reference.weights
     tj = reference.joint_tol
     if p == 2 and r * nf > 65_536 and _two_party_ready(fu, w):
-        pareto, best = _dominance_two(fu, fj, a, t, w, tj)
+        pareto, best, open_ties = _dominance_two(fu, fj, a, t, w, tj)
     else:
-        pareto, best = _dominance_general(fu, fj, a, t, w, tj)
+        pareto, best, open_ties = _dominance_general(fu, fj, a, t, w, tj)
+    for row, cands in open_ties.items():  # rare: exact ties the smallest gain cannot break
+        best[row] = _untie(reference, a[row], cands)
     distance = _distance(fu, fg, a, ga, t, pareto)
 
     has = best >= 0
@@ -369,7 +381,7 @@ def assess(reference: PyramidReference, utilities: FloatArray) -> Assessment:
         left_points = np.zeros_like(a)
         left = np.zeros_like(a)
         left_gain = np.zeros(r)
-    levels = np.where(~rational, 0, np.where(pareto, 3, np.where(dom_comp, 2, 1))).astype(np.int64)
+    levels = np.where(~passing, 0, np.where(pareto, 3, np.where(dom_comp, 2, 1))).astype(np.int64)
     at_max = ja >= reference.max_joint_value - reference.joint_tol
     nash: BoolArray | None = None
     if reference.complete:
@@ -379,23 +391,48 @@ def assess(reference: PyramidReference, utilities: FloatArray) -> Assessment:
             with np.errstate(divide="ignore"):
                 log_nash = np.log(np.maximum(a - b[None, :], 0.0)).sum(axis=1)
             m = reference.max_log_nash
-            nash = rational & (log_nash >= m - 1e-9 * max(1.0, abs(m))) if np.isfinite(m) else rational.copy()
+            # every passing agreement is at the maximum when that maximum is a product of 0
+            nash = passing & (log_nash >= m - 1e-9 * max(1.0, abs(m))) if np.isfinite(m) else passing.copy()
     return Assessment(a, rational, pareto, dom_comp, levels, best, left, left_points, ja, left_gain, distance,
-                      at_max, nash)
+                      at_max, nash, passing)
+
+
+def _untie(reference: PyramidReference, a: FloatArray, cands: IntArray) -> int:
+    """The frontier row to report among ``cands``, improvements of ``a`` with tied joint gains.
+
+    The most balanced first: the weighted gains w_i (f_i − a_i) sorted from the smallest up are compared in
+    turn (leximin; values within ``joint_tol`` count as equal); then the point whose first package in issue and
+    option order comes first (:func:`~accord.analysis.bargaining.first_package`). Neither looks at the order
+    of the parties, unlike the frontier's row order (sorted by the first party's points).
+    """
+    fu = reference.frontier.utilities
+    tj = reference.joint_tol
+    keep = np.asarray(cands, dtype=np.int64)
+    gains = np.sort(reference.weights[None, :] * (fu[keep] - a[None, :]), axis=1)
+    for k in range(gains.shape[1]):
+        if len(keep) <= 1:
+            break
+        ok = gains[:, k] >= gains[:, k].max() - tj
+        keep, gains = keep[ok], gains[ok]
+    if len(keep) == 1:
+        return int(keep[0])
+    return min((int(j) for j in keep), key=lambda j: first_package(reference.case, reference.frontier, j))
 
 
 def _dominance_general(fu: FloatArray, fj: FloatArray, a: FloatArray, t: float, w: FloatArray,
-                       tj: float) -> tuple[BoolArray, IntArray]:
+                       tj: float) -> tuple[BoolArray, IntArray, dict[int, IntArray]]:
     """Pareto flag and best improvement of every row by (rows × frontier) comparisons in chunks.
 
     The best improvement maximises the joint value; among joint values within ``tj`` of the best, the one
-    whose smallest weighted gain min_i w_i (f_i − a_i) is largest (the most even split of the value left),
-    then the first in frontier order.
+    whose smallest weighted gain min_i w_i (f_i − a_i) is largest (the most even split of the value left).
+    Rows where that smallest gain ties too (within ``tj``) are returned with their candidates, for
+    :func:`_untie` (leximin, then option order; never frontier order, which follows the parties' order).
     """
     r, p = a.shape
     nf = fu.shape[0]
     pareto = np.ones(r, dtype=bool)
     best = np.full(r, -1, dtype=np.int64)
+    open_ties: dict[int, IntArray] = {}
     step = max(1, _CHUNK_CELLS // max(1, nf))
     for lo in range(0, r if nf else 0, step):
         hi = min(r, lo + step)
@@ -412,9 +449,13 @@ def _dominance_general(fu: FloatArray, fj: FloatArray, a: FloatArray, t: float, 
         pareto[lo:hi] = ~dom.any(axis=1)
         top = np.where(dom, fj[None, :], -np.inf).max(axis=1)
         tie = dom & (fj[None, :] >= top[:, None] - tj)
-        idx = np.argmax(np.where(tie, h, -np.inf), axis=1)
+        ht = np.where(tie, h, -np.inf)
+        idx = np.argmax(ht, axis=1)
         best[lo:hi] = np.where(pareto[lo:hi], -1, idx)
-    return pareto, best
+        again = tie & (ht >= ht[np.arange(hi - lo), idx][:, None] - tj)
+        for row in np.flatnonzero((again.sum(axis=1) > 1) & ~pareto[lo:hi]):
+            open_ties[lo + int(row)] = np.flatnonzero(again[row])
+    return pareto, best, open_ties
 
 
 def _two_party_ready(fu: FloatArray, w: FloatArray) -> bool:
@@ -425,7 +466,7 @@ def _two_party_ready(fu: FloatArray, w: FloatArray) -> bool:
 
 
 def _dominance_two(fu: FloatArray, fj: FloatArray, a: FloatArray, t: float, w: FloatArray,
-                   tj: float) -> tuple[BoolArray, IntArray]:
+                   tj: float) -> tuple[BoolArray, IntArray, dict[int, IntArray]]:
     """The same answers as :func:`_dominance_general` for two parties, in O(R log² F + F log F).
 
     On a two-party frontier sorted by u_0 descending, u_1 ascends, so the points that weakly dominate a row
@@ -434,6 +475,8 @@ def _dominance_two(fu: FloatArray, fj: FloatArray, a: FloatArray, t: float, w: F
     Along the frontier the weighted gain of party 0 falls and that of party 1 rises, so the smaller of the
     two rises up to a crossing index and falls after it: among the joint-value ties the most even split is
     the last tie before the crossing or the first tie after it (binary searches with range-max queries).
+    With two parties and equal joint gains, equal smallest gains mean equal sorted gains (leximin); two such
+    candidates (mirror images) are returned for :func:`_untie` to settle by option order.
     """
     neg0 = -fu[:, 0]
     f1 = fu[:, 1]
@@ -464,15 +507,25 @@ def _dominance_two(fu: FloatArray, fj: FloatArray, a: FloatArray, t: float, w: F
         cands.append(_first_at_least(table, fj, mid, r_, thr))
     best = np.full(a.shape[0], -1, dtype=np.int64)
     best_h = np.full(a.shape[0], -np.inf)
-    for c in cands:  # in index order within each interval; keep the first of equal h by index
+    hs = []
+    for c in cands:
         ok = c >= 0
         cs = np.maximum(c, 0)
-        h = np.minimum(w[0] * (fu[cs, 0] - a[:, 0]), w[1] * (fu[cs, 1] - a[:, 1]))
-        better = ok & ((h > best_h) | ((h == best_h) & ((best < 0) | (c < best))))
+        h = np.where(ok, np.minimum(w[0] * (fu[cs, 0] - a[:, 0]), w[1] * (fu[cs, 1] - a[:, 1])), -np.inf)
+        hs.append(h)
+        better = ok & (h > best_h)
         best = np.where(better, c, best)
         best_h = np.where(better, h, best_h)
     best = np.where(pareto, -1, best).astype(np.int64)
-    return pareto, best
+    # candidates whose smallest gain ties the best one's: settled by _untie, not by frontier order
+    near = np.stack([(c >= 0) & (h >= best_h - tj) for c, h in zip(cands, hs, strict=True)], axis=1)
+    stacked = np.stack(cands, axis=1)
+    open_ties: dict[int, IntArray] = {}
+    for row in np.flatnonzero(~pareto & (near.sum(axis=1) > 1)):
+        found = np.unique(stacked[row][near[row]])
+        if len(found) > 1:
+            open_ties[int(row)] = found
+    return pareto, best, open_ties
 
 
 def _first_at_least(table: list[IntArray], v: FloatArray, lo: IntArray, hi: IntArray, thr: FloatArray) -> IntArray:
@@ -598,11 +651,11 @@ def _range_argmax(table: list[IntArray], v: FloatArray, lo: IntArray, hi: IntArr
 # the zone, counted
 # ---------------------------------------------------------------------------------------------------------
 def zone_size(case: Case, *, parties: Sequence[str] | None = None, limit: int = ZONE_LIMIT) -> int | None:
-    """How many packages give each of ``parties`` (default: every party) at least its BATNA.
+    """How many packages give each of ``parties`` at least its BATNA, or (default) pass the agreement rule.
 
-    With every party this is the size of the bargaining zone; with one party it is how many packages pass
-    that party's walk-away test. Counted with :func:`zone_distribution` (issue by issue for additive
-    preferences, never enumerating Ω); None when the count exceeds ``limit``.
+    Without ``parties`` this is the size of the bargaining zone (the passing packages); with one party it is
+    how many packages pass that party's walk-away test. Counted with :func:`zone_distribution` (issue by
+    issue for additive preferences, never enumerating Ω); None when the count exceeds ``limit``.
 
     Examples
     --------
@@ -620,6 +673,9 @@ def zone_size(case: Case, *, parties: Sequence[str] | None = None, limit: int = 
         if p.name not in keep
     }
     view = case.with_batnas(lowered) if lowered else case
+    if parties is not None and not view.unanimous:
+        # "each of these parties accepts" is a unanimity question among them, whatever the case's rule
+        view = replace(view, agreement=UNANIMITY)
     found = zone_distribution(view, limit=limit, tol=tolerance(np.asarray(view.batnas, dtype=float)))
     return None if found is None else int(found[1].sum())
 
@@ -628,120 +684,6 @@ def _utility_floor(prefs: Preferences) -> float:
     """A number no package's utility is below (the additive minimum plus every negative interaction term)."""
     floor = prefs.min_additive() + sum(min(0.0, t.points) for t in prefs.interactions)
     return min(floor, prefs.cap) if prefs.cap is not None else floor
-
-
-def zone_distribution(case: Case, *, limit: int = ZONE_LIMIT, tol: float = 0.0) -> tuple[FloatArray, IntArray] | None:
-    """The bargaining zone as distinct utility vectors with their package counts.
-
-    Parameters
-    ----------
-    case : Case
-    limit : int
-        Give up (return None) when the zone has more packages than this.
-    tol : float
-        Slack on u_i ≥ b_i.
-
-    Returns
-    -------
-    (utilities, counts) or None
-        ``utilities`` (D, parties) utility vectors of the individually rational packages, ``counts`` (D,) how
-        many packages reach each (vectors are merged when the space is large; small spaces list each
-        package); None when the zone exceeds ``limit`` (or, without additive preferences, when
-        |Ω| does).
-
-    Notes
-    -----
-    For additive preferences the zone is built issue by issue, keeping only partial packages that can still
-    reach every BATNA (partial points plus the best points the remaining issues can add) and, with integer
-    point tables, merging partial packages with equal points. Each kept partial package extends to at least one
-    zone package, so no stage holds more states than |zone| and Ω itself is never enumerated. Other cases are
-    enumerated in chunks when |Ω| ≤ ``limit``. When |Ω| > ``limit``, a sample of 20,000 packages (fixed seed)
-    first rules out zones that are larger than ``limit`` beyond doubt (6 standard errors), so the count is not
-    attempted in vain; None then only means "not counted", never a wrong count.
-
-    Examples
-    --------
-    >>> case = Case.from_tables("t", {"a": ["x", "y", "z"]}, {"A": {"a": [0, 1, 2]}, "B": {"a": [2, 1, 0]}},
-    ...                         batnas={"A": 1, "B": 0})
-    >>> u, n = zone_distribution(case)
-    >>> sorted(u.tolist()), int(n.sum())
-    ([[1.0, 1.0], [2.0, 0.0]], 2)
-    """
-    b = np.asarray(case.batnas, dtype=float) - tol
-    p = case.n_parties
-    if case.space_size <= _SMALL_SPACE:  # a few thousand packages: enumerate, no merging needed
-        u = case.utilities(np.indices(case.sizes).reshape(case.n_issues, -1).T)
-        u = u[np.all(u >= b[None, :], axis=1)]
-        return (u, np.ones(len(u), dtype=np.int64)) if len(u) <= limit else None
-    if case.space_size > limit and _zone_surely_exceeds(case, b, limit):
-        return None
-    if case.additive:
-        # merging equal partial points pays with integer point tables (classroom cases), rarely otherwise
-        merge = all(bool(np.all(sc == np.round(sc))) for sc in case.scores)
-        suffix = np.zeros((case.n_issues + 1, p))
-        for k in range(case.n_issues - 1, -1, -1):
-            suffix[k] = suffix[k + 1] + case.scores[k].max(axis=1)
-        states = np.zeros((1, p))
-        counts = np.ones(1, dtype=np.int64)
-        for k, s in enumerate(case.scores):
-            parts_u = []
-            parts_c = []
-            total = 0
-            for o in range(s.shape[1]):
-                cand = states + s[:, o][None, :]
-                ok = np.all(cand + suffix[k + 1][None, :] >= b[None, :], axis=1)
-                parts_u.append(cand[ok])
-                parts_c.append(counts[ok])
-                total += int(counts[ok].sum())
-                if total > limit:
-                    return None
-            states, counts = np.concatenate(parts_u), np.concatenate(parts_c)
-            if merge:
-                states, counts = _merge(states, counts)
-        return states, counts
-    if case.space_size > limit:
-        return None
-    sizes = np.asarray(case.sizes, dtype=np.int64)
-    acc_u: list[FloatArray] = []
-    acc_c: list[IntArray] = []
-    step = max(1, _CHUNK_CELLS // max(1, case.n_issues))
-    for lo in range(0, case.space_size, step):
-        idx = np.arange(lo, min(case.space_size, lo + step), dtype=np.int64)
-        pk = np.empty((idx.size, case.n_issues), dtype=np.int64)
-        for k in range(case.n_issues - 1, -1, -1):
-            pk[:, k] = idx % sizes[k]
-            idx = idx // sizes[k]
-        u = case.utilities(pk)
-        u = u[np.all(u >= b[None, :], axis=1)]
-        mu, mc = _merge(u, np.ones(len(u), dtype=np.int64))
-        acc_u.append(mu)
-        acc_c.append(mc)
-    return _merge(np.concatenate(acc_u), np.concatenate(acc_c))
-
-
-def _merge(u: FloatArray, counts: IntArray) -> tuple[FloatArray, IntArray]:
-    """Merge identical rows of ``u``, adding their counts (a lexicographic sort, then run boundaries)."""
-    if len(u) <= 1:
-        return u, counts
-    order = np.lexsort(u.T[::-1])
-    su = u[order]
-    starts = np.flatnonzero(np.concatenate(([True], np.any(su[1:] != su[:-1], axis=1))))
-    merged: IntArray = np.add.reduceat(counts[order], starts)
-    return su[starts], merged
-
-
-def _zone_surely_exceeds(case: Case, b: FloatArray, limit: int, sample: int = 20_000) -> bool:
-    """Whether a uniform sample of packages (fixed seed) puts |zone| above ``limit`` beyond doubt.
-
-    With k of n sampled packages in the zone, the zone's share is at least (k − 6·√(k(1 − k/n)))/n but for a
-    one-in-a-billion chance; when even that share of |Ω| exceeds ``limit``, counting the zone would only
-    confirm that it is too large, at the cost of building ``limit`` partial packages first.
-    """
-    rng = np.random.default_rng(0)
-    pk = np.stack([rng.integers(0, n, size=sample) for n in case.sizes], axis=1).astype(np.int64)
-    k = int(np.all(case.utilities(pk) >= b[None, :], axis=1).sum())
-    low = (k - 6.0 * np.sqrt(k * (1.0 - k / sample))) / sample
-    return bool(low > 0 and low * case.space_size > limit)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -761,7 +703,7 @@ class Improvement:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Where an agreement stands on the pyramid, and what it leaves on the table (DOMAIN §5).
+    """Where an agreement stands on the pyramid, and what it leaves on the table (docs/concepts.md#the-pyramid).
 
     Attributes
     ----------
@@ -771,7 +713,7 @@ class Evaluation:
     utilities, batnas, surplus : dict of party to float
         u_i, b_i and u_i − b_i.
     level : int
-        0 (some party below its BATNA), 1 (mutual settlement), 2 (better than other feasible agreements:
+        0 (some party below its BATNA), 1 (mutual settlement), 2 (better than compromise:
         dominates the compromise package, not Pareto-optimal), 3 (Pareto-optimal and individually rational).
     individually_rational, pareto_optimal, dominates_compromise : bool
     compromise : dict
@@ -811,6 +753,10 @@ class Evaluation:
         How the figures were found when the case's full frontier was too large ("" otherwise).
     grid : str
         The grids real issues were analysed on ("" if none; see :func:`~accord.analysis.frontier.grid_note`).
+    passes : bool or None
+        The agreement passes the case's agreement rule (under unanimity: ``individually_rational``).
+    agreement_rule : str
+        The rule in words when it is not unanimity ("" otherwise).
     """
 
     parties: tuple[str, ...]
@@ -841,6 +787,8 @@ class Evaluation:
     exact: bool = True
     note: str = ""
     grid: str = ""
+    passes: bool | None = None
+    agreement_rule: str = ""
 
     @property
     def level_name(self) -> str:
@@ -855,6 +803,8 @@ class Evaluation:
             "level_name": self.level_name,
             "level_meaning": LEVEL_MEANINGS[self.level],
             "individually_rational": self.individually_rational,
+            "passes": self.individually_rational if self.passes is None else self.passes,
+            "agreement_rule": self.agreement_rule or "unanimity",
             "pareto_optimal": self.pareto_optimal,
             "dominates_compromise": self.dominates_compromise,
             "utilities": dict(self.utilities),
@@ -941,16 +891,18 @@ def evaluate(
       dominating such a p would dominate ω too, and every improvement is dominated by (or is) one of them.
     - Value left on the table: the improvement ω* maximising the joint gain J(ω*) − J(ω), with
       J = Σ_i u_i (shared scales) or Σ_i g_i (normalised gains); reported per party, on that scale and in
-      points. Ties (joint gains within 1e-9 relative): the most even split — the largest smallest gain
-      min_i w_i Δu_i on that scale — then the first in frontier order (largest utility of the first party).
+      points. Ties (joint gains within 1e-9 relative): the most balanced split — the gains w_i Δu_i on that
+      scale sorted from the smallest up, compared in turn (leximin) — then the point whose first package in
+      issue and option order comes first; the package shown is that first package. Never the order of the
+      parties (the solution points' rule, :data:`~accord.analysis.bargaining.TIE_RULE`).
     - Distance: :data:`DISTANCE_DEFINITION`.
     - Zone fraction: |{ω' in zone : ω dominates ω'}| / |zone|, when |zone| ≤ 10^7.
     - When the case's full frontier is too large (more than ``limit`` partial packages), the frontier
       restricted to the packages every party weakly prefers to ω (``preferred_to``) is used instead: it
       holds every improvement, so everything but the Nash flag (None) is unchanged. When that is too large
       as well (additive cases only), the level and the value left on the table come from the exact
-      single-package search (:func:`~accord.analysis.optimize.best_improvement`; among improvements with the
-      same joint gain it takes the most points for the first party); the improvements are then not counted
+      single-package search (:func:`~accord.analysis.optimize.best_improvement`, with the same tie rule);
+      the improvements are then not counted
       and the distance is not computed (None), and ``note`` says so.
 
     Examples
@@ -1021,9 +973,10 @@ def _evaluation_by_search(case: Case, pkg: Package, a: FloatArray, found: Optimi
     comp_u = case.utilities([comp])[0]
     tol = tolerance(np.concatenate([a, b, ideal, comp_u]))
     rational = bool(np.all(a >= b - tol))
+    passing = bool(passes_flags(case, (a >= b - tol)[None, :])[0])
     dom_comp = bool(np.all(a >= comp_u - tol) and np.any(a > comp_u + tol))
     pareto = found is None
-    level = 0 if not rational else 3 if pareto else 2 if dom_comp else 1
+    level = 0 if not passing else 3 if pareto else 2 if dom_comp else 1
     ja = float(joint_values(case, a[None, :], ideal)[0])
     max_joint = _additive_max_joint(case, ideal)
     joint_tol = 1e-9 * max(1.0, abs(max_joint), abs(ja))
@@ -1071,6 +1024,7 @@ def _evaluation_by_search(case: Case, pkg: Package, a: FloatArray, found: Optimi
         surplus=per(a - b),
         level=level,
         individually_rational=rational,
+        passes=passing,
         pareto_optimal=pareto,
         dominates_compromise=dom_comp,
         compromise={"package": case.labels(comp), "utilities": per(comp_u)},
@@ -1091,13 +1045,15 @@ def _evaluation_by_search(case: Case, pkg: Package, a: FloatArray, found: Optimi
         zone_dominated_fraction=zone_frac,
         note=note,
         grid=grid_note(case),
+        agreement_rule=rule_note(case).removeprefix("agreement rule: "),
     )
 
 
 def _same_game(a: Case, b: Case) -> bool:
     """Whether two cases have the same issues, parties, preferences, BATNAs and scales (names may differ)."""
     return (a.issues == b.issues and a.party_names == b.party_names and a.preferences == b.preferences
-            and a.shared_scales == b.shared_scales and bool(np.array_equal(a.batnas, b.batnas)))
+            and a.shared_scales == b.shared_scales and a.agreement == b.agreement
+            and bool(np.array_equal(a.batnas, b.batnas)))
 
 
 def _evaluation(ref: PyramidReference, pkg: Package, res: Assessment, cap: int) -> Evaluation:
@@ -1115,14 +1071,17 @@ def _evaluation(ref: PyramidReference, pkg: Package, res: Assessment, cap: int) 
     same = np.all(fu <= a[None, :] + t, axis=1)
     imp = np.flatnonzero(weakly & ~same)
     gains = ref.frontier_joint[imp] - res.joint_values[0]
-    # the engine's choice first (the value left on the table), then by joint gain (ties in frontier order)
-    imp = imp[np.argsort(-gains, kind="stable")]
+    # the engine's choice first (the value left on the table), then by joint gain, then by the first listed
+    # package in option order — not frontier order, which follows the order of the parties
+    firsts = [min(ref.frontier.packages[int(j)], default=()) for j in imp]
+    order = sorted(range(len(imp)), key=lambda k: (-float(gains[k]), firsts[k]))
+    imp = imp[np.asarray(order, dtype=np.int64)] if len(imp) else imp
     best = int(res.best[0])
     if best >= 0:
         imp = np.concatenate(([best], imp[imp != best]))
     improvements: list[Improvement] = []
     for j in imp:
-        for p in ref.frontier.packages[int(j)]:
+        for p in sorted(ref.frontier.packages[int(j)]):
             if len(improvements) >= cap:
                 break
             improvements.append(Improvement(case.labels(p), per(fu[j]),
@@ -1130,7 +1089,7 @@ def _evaluation(ref: PyramidReference, pkg: Package, res: Assessment, cap: int) 
         if len(improvements) >= cap:
             break
     count = sum(int(ref.frontier.package_counts[int(j)]) for j in imp)
-    left_pkg = case.labels(ref.frontier.packages[best][0]) if best >= 0 else None
+    left_pkg = case.labels(first_package(case, ref.frontier, best)) if best >= 0 else None
     zone_size: int | None = None
     zone_frac: float | None = None
     dist = ref.zone_distribution()
@@ -1149,6 +1108,7 @@ def _evaluation(ref: PyramidReference, pkg: Package, res: Assessment, cap: int) 
         surplus=per(a - b),
         level=int(res.levels[0]),
         individually_rational=bool(res.individually_rational[0]),
+        passes=bool(res.individually_rational[0] if res.passes is None else res.passes[0]),
         pareto_optimal=bool(res.pareto_optimal[0]),
         dominates_compromise=bool(res.dominates_compromise[0]),
         compromise={"package": case.labels(ref.compromise), "utilities": per(ref.compromise_utilities)},
@@ -1168,4 +1128,5 @@ def _evaluation(ref: PyramidReference, pkg: Package, res: Assessment, cap: int) 
         zone_size=zone_size,
         zone_dominated_fraction=zone_frac,
         grid=grid_note(case),
+        agreement_rule=rule_note(case).removeprefix("agreement rule: "),
     )

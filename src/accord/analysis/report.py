@@ -1,6 +1,7 @@
 """The whole analysis of a case in one result: what ``accord analyze`` prints and the reports render.
 
-:func:`analyze` runs, once each, the pieces of DOMAIN §2–4 — issue kinds with their evidence and the
+:func:`analyze` runs, once each, the pieces of docs/concepts.md (kinds of issue to solution points) — issue kinds with
+their evidence and the
 logrolling pairs, the exact Pareto frontier, the bargaining zone and its solution points, the win-win
 potential and the perception checks — and returns them in one frozen :class:`Analysis` with a JSON-ready
 :meth:`Analysis.to_dict`. The command line, the HTML/Markdown reports and the web app all render this one
@@ -22,6 +23,7 @@ import numpy as np
 from accord.analysis.bargaining import Bargaining, bargaining
 from accord.analysis.frontier import Frontier, pareto_frontier
 from accord.analysis.issues import DEFAULT_TAU, IssueKinds, check_tau, classify_issues
+from accord.analysis.logroll import Logrolls, logrolls
 from accord.analysis.perception import Perception, perception
 from accord.analysis.potential import Potential, win_win_potential
 from accord.model import Case
@@ -50,6 +52,9 @@ class Analysis:
         Telltale signs of win-win potential and the advice.
     perception : Perception
         Checks of every estimate the case carries.
+    trades : Logrolls
+        Two-issue trades that leave every party strictly better off than the compromise package, best first
+        (exactly what ``accord logroll`` lists for the case), with the best package deal.
     """
 
     case: Case
@@ -59,6 +64,7 @@ class Analysis:
     bargaining: Bargaining
     potential: Potential
     perception: Perception
+    trades: Logrolls
 
     @property
     def zopa_empty(self) -> bool:
@@ -119,6 +125,7 @@ class Analysis:
             "kinds": dict(self.issues.kinds),
             "logrolling": kinds["logrolling"],
             "logrolling_count": kinds["logrolling_count"],
+            "trades": self.trades.to_dict(),
             "reference_package": kinds["reference"],
             "zopa_empty": self.zopa_empty,
             "bargaining": self.bargaining.to_dict(),
@@ -137,7 +144,7 @@ def analyze(case: Case, *, tau: float = DEFAULT_TAU, frontier: Frontier | None =
     ----------
     case : Case
     tau : float, default 0.1
-        Tolerance τ of DOMAIN §2 (issue kinds, logrolling pairs, perception flags).
+        Tolerance τ of docs/concepts.md#kinds-of-issue (issue kinds, logrolling pairs, perception flags).
     frontier : Frontier, optional
         The case's unrestricted frontier, if already computed.
 
@@ -174,6 +181,7 @@ def analyze(case: Case, *, tau: float = DEFAULT_TAU, frontier: Frontier | None =
     front = frontier if frontier is not None else pareto_frontier(case)
     kinds = classify_issues(case, tau=tau, frontier=front)
     bar = bargaining(case, front)
-    pot = win_win_potential(case, tau=tau, kinds=kinds, frontier=front, bargain=bar)
+    trades = logrolls(case, frontier=front)
+    pot = win_win_potential(case, tau=tau, kinds=kinds, frontier=front, bargain=bar, trades=trades)
     per = perception(case, tau=tau)
-    return Analysis(case, tau, kinds, front, bar, pot, per)
+    return Analysis(case, tau, kinds, front, bar, pot, per, trades)

@@ -1,4 +1,5 @@
-"""Helpers shared by the command modules: loading cases, printing JSON, writing output files safely."""
+"""Helpers shared by the command modules: loading cases, printing JSON, writing output files safely, and
+:func:`esc` for every user's text printed through rich."""
 
 from __future__ import annotations
 
@@ -10,17 +11,32 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from accord.report._console import esc as esc  # re-exported: the one escaping helper of every command
+
 if TYPE_CHECKING:
     from rich.console import Console
 
     from accord.model import Case
 
 
+#: Limits on the commands' numeric options (documented in docs/case-files.md, "Limits"): a number a user
+#: types is checked before any work is sized by it.
+MAX_LISTED = 10_000  # rows listed by --cap, --limit (logroll), --show; the counts stay exact
+MAX_MESO_COUNT = 20  # offers in one MESO set
+MAX_SEED = 2**32 - 1  # numpy seeds are 32-bit
+MAX_ENGINE_LIMIT = 20_000_000  # partial packages the frontier engine may hold (--limit), 10 x its default
+MAX_GRID = 100_000  # grid points of a real interval (--grid): accord.model.issue.MAX_OPTIONS (a test checks)
+
+
 def console(stderr: bool = False) -> Console:
-    """A rich console (created lazily so ``accord --help`` does not pay for it)."""
+    """A rich console (created lazily so ``accord --help`` does not pay for it).
+
+    Emoji codes are off, so a name such as ``:smile:`` prints as written; put a user's text in markup through
+    :func:`esc`.
+    """
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, emoji=False)
 
 
 def load_case_arg(path: str, profiles: list[str] | None = None) -> Case:
@@ -37,16 +53,22 @@ def load_case_arg(path: str, profiles: list[str] | None = None) -> Case:
         raise RequestError("--profile goes with a GENIUS domain (.xml or its folder) or a GeniusWeb domain (.json); "
                            "an Accord case file holds every party's preferences itself, so drop --profile",
                            file=path)
+    from accord.io.casefile import check_points
+
     if suffix == ".json" and (profiles or _is_geniusweb(p)):
         from accord.io import geniusweb
 
         with warnings_to_stderr():
-            return geniusweb.load_geniusweb(path, profiles or [])
+            imported = geniusweb.load_geniusweb(path, profiles or [])
+        check_points(imported, file=path)  # case files are checked as they are read; imports here
+        return imported
     if profiles or suffix == ".xml" or p.is_dir():
         from accord.io import genius
 
         with warnings_to_stderr():
-            return genius.load_scenario(path, profiles or [])
+            imported = genius.load_scenario(path, profiles or [])
+        check_points(imported, file=path)
+        return imported
     from accord.io import load_case
 
     return load_case(path)

@@ -4,6 +4,7 @@ package text, and reading a JSON file given on the command line with one-line er
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ def num(x: float | None, signed: bool = False) -> str:
     """A number for a table: integers without decimals, others with 4 significant digits."""
     if x is None:
         return "—"
+    if not math.isfinite(x):
+        return f"{x:+}" if signed else f"{x}"
     if abs(x - round(x)) < 1e-9 * max(1.0, abs(x)):
         return f"{x:+,.0f}" if signed else f"{x:,.0f}"
     return f"{x:+,.4g}" if signed else f"{x:,.4g}"
@@ -26,12 +29,16 @@ def package_text(package: dict[str, str]) -> str:
 
 def read_json(path: str, what: str) -> Any:
     """Parse a JSON file; a missing file or bad JSON is a one-line :class:`RequestError` naming the file."""
+    from accord.io._files import check_nesting, read_text
+
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise RequestError(f"{what} file not found", file=path)
+    text = read_text(p, what=f"a {what} file", error=RequestError)  # size-capped, like every user file
+    check_nesting(text, file=path, error=RequestError)
     try:
-        return json.loads(p.read_text(encoding="utf-8"))
+        return json.loads(text)
     except json.JSONDecodeError as err:
         raise RequestError(f"not valid JSON: {err.msg}", file=path, place=f"line {err.lineno}") from None
-    except UnicodeDecodeError:
-        raise RequestError("not a UTF-8 text file", file=path) from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise RequestError("a number has thousands of digits; check the file", file=path) from None

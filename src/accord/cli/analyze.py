@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from accord.cli._app import app
-from accord.cli._common import console, load_case_arg, print_json, write_output
+from accord.cli._common import console, esc, load_case_arg, print_json, write_output
 
 REPORT_SUFFIXES = (".html", ".htm", ".md")
 
@@ -44,6 +44,10 @@ def analyze(
         help="Also write a report: self-contained HTML (with the outcome-space chart) or Markdown.")] = None,
     tau: Annotated[float, typer.Option(
         "--tau", help="Tolerance τ for equal importance, complementarity and priority differences.")] = 0.1,
+    plotly_js: Annotated[str | None, typer.Option(
+        "--plotly-js", metavar="FILE.js|DIR",
+        help="With an HTML report: write plotly.js once to this file or folder and load it from there, "
+             "instead of embedding 4.6 MB in every report.")] = None,
 ) -> None:
     """Issue kinds with the why, trades, bargaining zone, frontier, solution points and win-win advice."""
     from accord.analysis.issues import check_tau
@@ -66,9 +70,15 @@ def analyze(
                 text = analysis_md(result)
             else:
                 from accord.report.analysis_html import analysis_html
+                from accord.report.plots import plotly_js_path
 
-                text = analysis_html(result)
+                src = plotly_js_path(plotly_js, report)[1] if plotly_js else None
+                text = analysis_html(result, plotly_src=src)
     if report is not None and text is not None:
+        if plotly_js and Path(report).suffix.lower() != ".md":
+            from accord.report.plots import write_plotly_js
+
+            write_plotly_js(plotly_js, report)
         write_output(report, text)
     if json_out:
         print_json(result.to_dict())
@@ -78,4 +88,4 @@ def analyze(
     out = console()
     print_analysis(result, out)
     if report is not None:
-        out.print(f"\nReport written to [bold]{report}[/bold]")
+        out.print(f"\nReport written to [bold]{esc(report)}[/bold]")

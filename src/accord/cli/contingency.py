@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from accord.cli._app import app
-from accord.cli._common import console, load_case_arg, print_json
+from accord.cli._common import console, esc, load_case_arg, print_json
 
 if TYPE_CHECKING:
     from accord.tactics.contingency import ContingencyResult, ContingentContract
@@ -39,26 +39,31 @@ def contingency(
 
 
 def _show(result: ContingencyResult) -> None:
-    from rich.table import Table
+    from rich.text import Text
+
+    from accord.report._console import literal_table as Table  # names print literally
+    from accord.tactics.contingency import PLAIN_OBJECTIVE
 
     out = console()
     for con in result.contracts:
         _show_contract(con)
     for nv in result.no_value:
-        out.print(f"[bold]{nv.event}[/bold]: {nv.reason}")
+        out.print(f"[bold]{esc(nv.event)}[/bold]: {esc(nv.reason)}")
         for chk in nv.checks:
-            out.print(f"  {_MARK[chk.status]}  {chk.condition}: {chk.evidence}")
+            out.print(f"  {_MARK[chk.status]}  {esc(chk.plain)}")
     if not result.contracts:
         out.print("No contingent term creates value in this case.")
         return
+    # plain words here; the exact objective and the solver are in --json
     table = Table(title="How gains are measured", show_header=False, box=None)
-    table.add_row("[dim]baseline[/dim]", result.to_dict()["baseline"])
-    table.add_row("[dim]objective[/dim]", result.to_dict()["objective"])
+    table.add_row(Text("compared with", style="dim"), "the same deal without the term: no payment, and each side "
+                  "keeps what the event does to it anyway")
+    table.add_row(Text("chosen so that", style="dim"), PLAIN_OBJECTIVE)
     out.print(table)
 
 
 def _show_contract(con: ContingentContract) -> None:
-    from rich.table import Table
+    from accord.report._console import literal_table as Table  # names print literally
 
     out = console()
     a, b = con.payer, con.payee
@@ -78,12 +83,13 @@ def _show_contract(con: ContingentContract) -> None:
                       f"{con.payments[s]:,.2f}", f"{ea[s] - pay:,.2f}", f"{eb[s] + pay:,.2f}")
     out.print(table)
     for line in con.wording():
-        out.print(f"  • {line}")
+        out.print(f"  • {line}", markup=False)
     kinds = ", ".join(d.kinds) or "none"
-    out.print(f"Differences used: {kinds}.  Value created: {con.value_created:,.2f} {con.unit} "
-              f"(today's money, split equally by the Nash product).")
+    out.print(f"Differences used: {kinds}.", markup=False)
+    for line in con.explanation():
+        out.print(line, markup=False)
     gains = Table(title="Each side, under its own beliefs")
-    for col in ("party", f"gain ({con.unit}, CE)", "gain (points)", f"expected payment ({con.unit})",
+    for col in ("party", f"gain ({con.unit}, as it judges it)", "gain (points)", f"expected payment ({con.unit})",
                 "worst outcome", "payment there", "position there (without term)"):
         gains.add_column(col, justify="left" if col in ("party", "worst outcome") else "right")
     for p in (a, b):
@@ -99,10 +105,10 @@ def _show_contract(con: ContingentContract) -> None:
         for p, pts in con.base["points"].items():
             base.add_row(p, f"{pts:,.2f}", f"{con.base['with_term'][p]:,.2f}", f"{con.base['batna'][p]:,.2f}")
         out.print(base)
-    out.print("The four conditions (Thompson):")
+    out.print("Before you propose it, four cautions (Thompson):")
     for chk in con.checks:
-        fix = f"  [dim]→ {chk.fix}[/dim]" if chk.fix else ""
-        out.print(f"  {_MARK[chk.status]}  {chk.condition}: {chk.evidence}{fix}")
+        out.print(f"  {_MARK[chk.status]}  {esc(chk.plain)}")
     if con.flags:
-        out.print(f"[red]Flagged:[/red] {', '.join(con.flags)} — resolve before proposing this term.")
-    out.print(f"[dim]{con.method}[/dim]\n")
+        open_points = "; ".join(chk.plain.split("?")[0] + "?" for chk in con.checks if not chk.ok)
+        out.print(f"[red]Settle first:[/red] {esc(open_points)} — resolve these before proposing this term.")
+    out.print(f"[yellow]{esc(con.cautions()[-1])}[/yellow]\n")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from accord.cli._app import app
-from accord.cli._common import console, load_case_arg, print_json, warnings_to_stderr
+from accord.cli._common import MAX_GRID, console, esc, load_case_arg, print_json, warnings_to_stderr
 
 if TYPE_CHECKING:
     from accord.io.rescale import AffineMap
@@ -69,15 +69,16 @@ def _finish_import(case: Case, out: str | None, force: bool, json_out: bool) -> 
         print_json(summary)
         return
     extra = f", {summary['interactions']} interaction terms" if summary["interactions"] else ""
-    console().print(f"[green]wrote[/green] {out}: {case.name!r} — {case.n_parties} parties "
-                    f"({', '.join(case.party_names)}), {case.n_issues} issues, {case.space_size:,} packages{extra}")
+    console().print(f"[green]wrote[/green] {esc(out)}: {esc(repr(case.name))} — {case.n_parties} parties "
+                    f"({esc(', '.join(case.party_names))}), {case.n_issues} issues, {case.space_size:,} "
+                    f"packages{extra}")
 
 
 @import_app.command("genius")
 def import_genius(
     files: Annotated[list[str], typer.Argument(help="DOMAIN.xml (or its folder), then one PROFILE.xml per party.")],
     out: Annotated[str | None, typer.Option("-o", "--output", help=_OUT_HELP)] = None,
-    grid: Annotated[int, typer.Option("--grid", help=_GRID_HELP)] = 11,
+    grid: Annotated[int, typer.Option("--grid", max=MAX_GRID, help=_GRID_HELP)] = 11,
     force: Annotated[bool, typer.Option("--force", help=_FORCE_HELP)] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON (the summary, or the case).")] = False,
 ) -> None:
@@ -96,7 +97,7 @@ def import_genius(
 def import_geniusweb(
     files: Annotated[list[str], typer.Argument(help="Optional DOMAIN.json, then one PROFILE.json per party.")],
     out: Annotated[str | None, typer.Option("-o", "--output", help=_OUT_HELP)] = None,
-    grid: Annotated[int, typer.Option("--grid", help=_GRID_HELP)] = 11,
+    grid: Annotated[int, typer.Option("--grid", max=MAX_GRID, help=_GRID_HELP)] = 11,
     force: Annotated[bool, typer.Option("--force", help=_FORCE_HELP)] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON (the summary, or the case).")] = False,
 ) -> None:
@@ -119,10 +120,10 @@ def _report_export(kind: str, paths: list[Path], maps: dict[str, AffineMap], cas
         print_json({"format": kind, "files": [str(p) for p in paths],
                     "maps": {p: m.to_dict() for p, m in maps.items()}, "note": note})
         return
-    from rich.table import Table
+    from accord.report._console import literal_table as Table  # names print literally
 
     con = console()
-    con.print(f"[green]wrote[/green] {len(paths)} {kind} files: {', '.join(str(p) for p in paths)}")
+    con.print(f"[green]wrote[/green] {len(paths)} {kind} files: {esc(', '.join(str(p) for p in paths))}")
     table = Table(title="Exported utility = a × Accord points + b (per party)")
     for col in ("party", "a", "b", "why"):
         table.add_column(col)
@@ -130,7 +131,7 @@ def _report_export(kind: str, paths: list[Path], maps: dict[str, AffineMap], cas
         table.add_row(party, f"{m.a:.10g}", f"{m.b + 0.0:.10g}", "; ".join(m.reasons) or "identity: the points fit")
     con.print(table)
     if note:
-        con.print(note)
+        con.print(note, markup=False)
 
 
 @export_app.command("genius")

@@ -1,4 +1,5 @@
-"""``accord frontier``: the exact Pareto frontier of a case, whole or restricted (DOMAIN §4, §6)."""
+"""``accord frontier``: the exact Pareto frontier of a case, whole or restricted (docs/concepts.md#frontier-and-ties,
+#tactics-that-create-value)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from accord.cli._app import app
-from accord.cli._common import console, load_case_arg, print_json, write_output
+from accord.cli._common import (
+    MAX_ENGINE_LIMIT,
+    MAX_GRID,
+    MAX_LISTED,
+    console,
+    esc,
+    load_case_arg,
+    print_json,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from accord.analysis.frontier import Frontier
@@ -26,7 +36,8 @@ def frontier(
     case: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or a GENIUS domain with --profile.")],
     profile: Annotated[list[str] | None, typer.Option("--profile", help="GENIUS profile files.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the frontier as JSON.")] = False,
-    cap: Annotated[int, typer.Option("--cap", help="Packages listed per point (the count is always exact).")] = 10,
+    cap: Annotated[int, typer.Option("--cap", max=MAX_LISTED,
+                                     help="Packages listed per point (the count is always exact).")] = 10,
     rational: Annotated[bool, typer.Option("--rational", help="Only individually rational packages.")] = False,
     fix: Annotated[str | None, typer.Option(
         "--fix", help="Fix issues first (a pre-settlement): issue=option,...")] = None,
@@ -36,10 +47,12 @@ def frontier(
         "--preferred-to", help="Only packages every party weakly prefers to this agreement "
                                "(post-settlement): issue=option,...")] = None,
     grid: Annotated[int | None, typer.Option(
-        "--grid", help="Grid points for every real interval of a case file (default: as the file says, or 11).")
+        "--grid", max=MAX_GRID,
+        help="Grid points for every real interval of a case file (default: as the file says, or 11).")
     ] = None,
     limit: Annotated[int | None, typer.Option(
-        "--limit", help="Most partial packages the engine may hold before it gives up (default 2,000,000).")
+        "--limit", max=MAX_ENGINE_LIMIT,
+        help="Most partial packages the engine may hold before it gives up (default 2,000,000).")
     ] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Also write the JSON to this file.")] = None,
 ) -> None:
@@ -97,14 +110,10 @@ def _load(path: str, profiles: list[str] | None, grid: int | None) -> Case:
     if profiles or Path(path).suffix.lower() == ".xml":
         raise RequestError("--grid applies to Accord case files; GENIUS real issues keep the importer's grid",
                            file=path)
-    import json
-
-    import yaml
-
     from accord.io import case_from_data
+    from accord.io.casefile import load_case_data
 
-    text = Path(path).read_text(encoding="utf-8")
-    data = json.loads(text) if Path(path).suffix.lower() == ".json" else yaml.safe_load(text)
+    data = load_case_data(path)  # the same size, alias and nesting limits as every case file
     for name in real:
         spec = data["issues"][name]
         if isinstance(spec, dict):
@@ -155,16 +164,17 @@ def _with_progress(c: Case, kwargs: dict[str, Any]) -> Frontier:
 
 def _table(c: Case, f: Frontier) -> None:
     """Human-readable summary: size, method, restriction, grid and the first and last points."""
-    from rich.table import Table
+    from accord._format import fmt_number
+    from accord.report._console import literal_table as Table  # names print literally
 
     out = console()
-    out.print(f"[bold]{c.name}[/bold]: {len(f):,} frontier points, {f.total_packages:,} of "
+    out.print(f"[bold]{esc(c.name)}[/bold]: {len(f):,} frontier points, {f.total_packages:,} of "
               f"{c.space_size:,} packages on them (exact)")
-    out.print(f"method: {f.method}")
+    out.print(f"method: {f.method}", markup=False)
     if f.restriction:
-        out.print(f"restricted to: {f.restriction}")
+        out.print(f"restricted to: {f.restriction}", markup=False)
     if f.grid:
-        out.print(f.grid)
+        out.print(f.grid, markup=False)
     if not len(f):
         out.print("[yellow]no package meets the restriction[/yellow]")
         return
@@ -182,5 +192,6 @@ def _table(c: Case, f: Frontier) -> None:
             continue
         first = f.packages[j][0] if f.packages[j] else None
         label = ", ".join(f"{k}={v}" for k, v in f.labels(first).items()) if first is not None else ""
-        table.add_row(str(j + 1), *[f"{u:.6g}" for u in f.utilities[j]], f"{f.package_counts[j]:,}", label)
+        table.add_row(str(j + 1), *[fmt_number(float(u), digits=6) for u in f.utilities[j]],
+                      f"{f.package_counts[j]:,}", label)
     out.print(table)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from accord.cli._app import app
-from accord.cli._common import console, load_case_arg, print_json
+from accord.cli._common import MAX_LISTED, console, esc, load_case_arg, print_json
 
 
 @app.command()
@@ -20,7 +20,7 @@ def logroll(
                        "issues changes the compromise on those).")] = None,
     estimate_of: Annotated[str | None, typer.Option(
         "--estimate-of", help="Work from this party's estimate of the others (what it sees preparing alone).")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Most trades shown.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", max=MAX_LISTED, help="Most trades shown.")] = 10,
     all_options: Annotated[bool, typer.Option(
         "--all", help="Every option pair, not only the best trade of each issue pair.")] = False,
     weak: Annotated[bool, typer.Option(
@@ -29,9 +29,8 @@ def logroll(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Logrolls: trades between issue pairs that raise both parties' points, ranked by the joint gain."""
-    from rich.table import Table
-
     from accord.cli._tactics import num, package_text
+    from accord.report._console import literal_table as Table  # names print literally
     from accord.tactics.logroll import logrolls
 
     c = load_case_arg(case, profile)
@@ -42,9 +41,10 @@ def logroll(
         return
     out = console()
     ref_u = ", ".join(f"{p} {num(v)}" for p, v in result.reference_utilities.items())
-    out.print(f"[bold]Logrolls[/bold] in {c.name!r} between {' and '.join(result.between)} ({result.view})")
-    out.print(f"from {package_text(result.reference)}  ({ref_u})")
-    out.print(f"rule: {result.condition}; joint gain in {result.scale}")
+    out.print(f"[bold]Logrolls[/bold] in {esc(repr(c.name))} between {esc(' and '.join(result.between))} "
+              f"({esc(result.view)})")
+    out.print(f"from {result.baseline.split(':')[0]}: {package_text(result.reference)}  ({ref_u})", markup=False)
+    out.print(f"rule: {result.condition}; joint gain in {result.scale}", markup=False)
     estimated = any(t.true_gains is not None for t in result.trades)
     table = Table(show_lines=False)
     table.add_column("#", justify="right")
@@ -55,7 +55,7 @@ def logroll(
     if estimated:
         table.add_column("true gains", justify="right")
     for j, t in enumerate(result.trades, 1):
-        text = t.description.split(":")[0]
+        text = t.description.split(":")[0] + (f" (costs {', '.join(t.hurts)})" if t.hurts else "")
         row = [str(j), text, *[num(v, True) for v in t.gains.values()], num(t.joint_gain, True)]
         if estimated:
             row.append(", ".join(f"{p} {num(v, True)}" for p, v in (t.true_gains or {}).items()))
@@ -64,11 +64,11 @@ def logroll(
         out.print(table)
         out.print(f"{result.count} two-issue trade(s) over {result.pairs} issue pair(s) meet the rule")
     else:
-        out.print("[yellow]no two-issue trade raises every trading party from this package[/yellow]")
+        out.print(f"[yellow]{esc(result.message)}[/yellow]")
     for t in result.free_gains:
-        out.print(f"free gain (nobody trading loses): {t.description}")
+        out.print(f"free gain (nobody trading loses): {t.description}", markup=False)
     if result.package_deal is not None:
         d = result.package_deal
-        out.print(f"[bold]best package deal[/bold] (any number of issues): {d.description}")
+        out.print(f"[bold]best package deal[/bold] (any number of issues): {esc(d.description)}")
     for note in result.notes:
-        out.print(f"[dim]{note}[/dim]")
+        out.print(f"[dim]{esc(note)}[/dim]")

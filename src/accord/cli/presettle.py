@@ -7,21 +7,20 @@ from typing import Annotated
 import typer
 
 from accord.cli._app import app
-from accord.cli._common import console, load_case_arg, print_json
+from accord.cli._common import MAX_LISTED, console, esc, load_case_arg, print_json
 
 
 @app.command()
 def presettle(
     case: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or a GENIUS domain with --profile.")],
     fix: Annotated[str, typer.Option("--fix", help="The partial agreement: issue=option,...")],
-    show: Annotated[int, typer.Option("--show", help="Frontier points listed in the table.")] = 10,
+    show: Annotated[int, typer.Option("--show", max=MAX_LISTED, help="Frontier points listed in the table.")] = 10,
     profile: Annotated[list[str] | None, typer.Option("--profile", help="GENIUS profile files.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Pre-settlement settlement: the frontier left by fixing some issues now, and the joint value it gives up."""
-    from rich.table import Table
-
     from accord.cli._tactics import num, package_text
+    from accord.report._console import literal_table as Table  # names print literally
     from accord.tactics.settlement import presettle as run
 
     if show < 0:
@@ -34,12 +33,12 @@ def presettle(
         print_json(result.to_dict())
         return
     out = console()
-    out.print(f"[bold]Pre-settlement[/bold] in {c.name!r}: fixing {package_text(result.fixed)}")
+    out.print(f"[bold]Pre-settlement[/bold] in {esc(repr(c.name))}: fixing {esc(package_text(result.fixed))}")
     lost = result.joint_value_lost
     full, fixed = result.outlook_full, result.outlook_fixed
     verdict = "[green]keeps the largest joint value[/green]" if result.keeps_max_joint_value else \
         f"[red]gives up {num(lost)}[/red] of joint value"
-    out.print(f"{verdict} ({result.scale}: {num(full.max_joint_value)} → {num(fixed.max_joint_value)}); "
+    out.print(f"{verdict} ({esc(result.scale)}: {num(full.max_joint_value)} → {num(fixed.max_joint_value)}); "
               f"frontier {len(result.full)} → {len(result.restricted)} points, {result.points_kept} kept")
     if fixed.zone_empty:
         out.print("[red]no package left by this fix gives every party its BATNA[/red]")
@@ -69,4 +68,4 @@ def presettle(
     for name, o in (("whole space", full), ("after the fix", fixed)):
         if o.nash is not None:
             u = ", ".join(f"{p} {num(v)}" for p, v in o.nash["utilities"].items())
-            out.print(f"Nash point, {name}: {u}")
+            out.print(f"Nash point, {name}: {u}", markup=False)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from accord.cli._app import app
-from accord.cli._common import console, load_case_arg, print_json
+from accord.cli._common import console, esc, load_case_arg, print_json
 
 
 @app.command()
@@ -33,7 +33,7 @@ def validate(
         print_json(summary)
         return
     console().print(
-        f"[green]valid[/green] {case}: {c.name!r} — {c.n_parties} parties, {c.n_issues} issues, "
+        f"[green]valid[/green] {esc(case)}: {esc(repr(c.name))} — {c.n_parties} parties, {c.n_issues} issues, "
         f"{c.space_size:,} packages{'' if c.additive else ', with interaction terms'}"
     )
 

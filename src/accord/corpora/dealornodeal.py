@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from accord.corpora import CorpusRecord, register
 from accord.errors import FormatError
-from accord.io._files import read_text
+from accord.io._files import MAX_DATA_BYTES, read_text
 from accord.model import Case, Issue, Party, Preferences
 
 ITEMS = ("book", "hat", "ball")
@@ -165,7 +165,7 @@ class DealOrNoDeal:
 
     def records(self, path: str) -> Iterator[CorpusRecord]:
         """One record per non-blank line; blank lines are skipped (line numbers stay the file's)."""
-        for n, text in enumerate(read_text(path, what="a corpus file").splitlines(), start=1):
+        for n, text in enumerate(read_text(path, what="a corpus file", limit=MAX_DATA_BYTES).splitlines(), start=1):
             if text.strip():
                 yield parse_line(text, file=path, line=n)
 

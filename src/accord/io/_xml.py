@@ -17,7 +17,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from accord.errors import FormatError
-from accord.io._files import read_bytes
+from accord.io._files import MAX_DEPTH, read_bytes
 
 
 class FormatWarning(UserWarning):
@@ -134,6 +134,9 @@ def parse_xml(path: str | Path) -> Node:
 
     def start(tag: str, attrib: dict[str, str]) -> None:
         node = Node(tag, dict(attrib), parser.CurrentLineNumber)
+        if len(stack) >= MAX_DEPTH:  # walks over the tree recurse once per level: refuse before building it
+            raise FormatError(f"elements are nested more than {MAX_DEPTH} levels deep; GENIUS files need far "
+                              "fewer, so check the file", file=file, place=f"line {node.line}")
         if stack:
             stack[-1].children.append(node)
         else:

@@ -21,16 +21,55 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from accord.errors import CaseError, FormatError
-from accord.io._files import read_text
+from accord.io._files import MAX_DATA_BYTES, read_text
 from accord.model import Case
 from accord.model.preferences import IntArray
 
 ID_NAMES = ("id", "pair")
+
+#: First characters that make a spreadsheet read a cell as a formula (CSV injection): ``=1+1``, ``@SUM(..)``,
+#: ``+cmd|..``, ``-2+3``, and a leading tab or carriage return that some programs strip first.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> str:
+    """``value`` as a CSV cell that no spreadsheet runs as a formula.
+
+    Text starting with ``= + - @`` (or a tab or carriage return) gets a leading apostrophe, which spreadsheets
+    show as text and do not evaluate; numbers (``-3``, ``+1.5e3``) stay numbers.
+
+    Examples
+    --------
+    >>> csv_safe("=1+1"), csv_safe("-3.5"), csv_safe("Ana & Ben")
+    ("'=1+1", '-3.5', 'Ana & Ben')
+    """
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        try:
+            number = float(text)
+        except ValueError:
+            return "'" + text
+        if text[0] in "\t\r" or not math.isfinite(number):
+            return "'" + text
+    return text
+
+
+class CsvWriter:
+    """A :func:`csv.writer` whose every cell goes through :func:`csv_safe` (ids, option and party names come
+    from users' files and are written back into files a spreadsheet opens)."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([csv_safe(cell) for cell in row])
 
 
 @dataclass(frozen=True)
@@ -60,6 +99,8 @@ class AgreementTable:
         Rows that could not be read (skipped).
     id_column : str or None
         The header of the id column (None when rows are numbered).
+    impasses : tuple of str
+        Ids of the rows that report an impasse (``impasse`` in the issue cells: no agreement).
     """
 
     file: str
@@ -68,6 +109,7 @@ class AgreementTable:
     packages: IntArray
     bad: tuple[BadRow, ...]
     id_column: str | None
+    impasses: tuple[str, ...] = ()
 
 
 def _option(case: Case, k: int, cell: str) -> int:
@@ -104,7 +146,7 @@ def read_agreements(path: str, case: Case, *, skip_bad: bool = False) -> Agreeme
         column), some row is bad and ``skip_bad`` is False (the message names the first bad row and counts the
         others), or no agreement is left.
     """
-    text = read_text(path, what="a CSV file", encoding="utf-8-sig")
+    text = read_text(path, what="a CSV file", encoding="utf-8-sig", limit=MAX_DATA_BYTES)
     return parse_agreements(text, case, file=path, skip_bad=skip_bad)
 
 
@@ -160,6 +202,7 @@ def parse_agreements(text: str, case: Case, *, file: str = "<agreements>", skip_
     rows: list[int] = []
     packages: list[list[int]] = []
     bad: list[BadRow] = []
+    impasses: list[str] = []
     for cells in reader:
         n = reader.line_num
         if not any(c.strip() for c in cells):
@@ -168,6 +211,13 @@ def parse_agreements(text: str, case: Case, *, file: str = "<agreements>", skip_
             what = "is missing" if len(cells) < len(header) else "has extra"
             bad.append(BadRow(n, f"{what} cells: {len(cells)} cells for {len(header)} columns "
                                  f"({', '.join(header)})"))
+            continue
+        # A group without agreement writes "impasse" (the classroom export does); an issue whose options
+        # include "impasse" keeps reading it as that option.
+        marks = [cells[j].strip() for j in issue_cols]
+        if (any(m.lower() == "impasse" for m in marks) and all(m.lower() in ("", "impasse") for m in marks)
+                and not all(case.issues[k].has(cells[j].strip()) for j, k in issue_cols.items())):
+            impasses.append((cells[id_col].strip() or f"row {n}") if id_col is not None else f"row {n}")
             continue
         pkg = [0] * case.n_issues
         problem = None
@@ -196,7 +246,8 @@ def parse_agreements(text: str, case: Case, *, file: str = "<agreements>", skip_
         raise FormatError(f"{first.message}{more}; fix the file or pass --skip-bad to skip bad rows",
                           file=file, place=f"row {first.row}")
     if not packages:
-        raise FormatError("has no agreement to evaluate" + (" (every row is bad)" if bad else ""), file=file)
+        raise FormatError("has no agreement to evaluate" + (" (every row is bad)" if bad else "")
+                          + (f" ({len(impasses)} impasse(s))" if impasses else ""), file=file)
     arr = np.asarray(packages, dtype=np.int64).reshape(len(packages), case.n_issues)
     return AgreementTable(file, tuple(ids), tuple(rows), arr, tuple(bad),
-                          header[id_col] if id_col is not None else None)
+                          header[id_col] if id_col is not None else None, tuple(impasses))

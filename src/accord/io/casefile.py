@@ -23,8 +23,9 @@ import yaml
 from pydantic import ValidationError
 
 from accord.errors import AccordError, CaseError, RequestError
-from accord.io._files import read_text
+from accord.io._files import MAX_DEPTH, check_nesting, read_text
 from accord.io.schema import (
+    MAX_MAGNITUDE,
     CaseFile,
     EventSpec,
     InteractionSpec,
@@ -35,10 +36,33 @@ from accord.io.schema import (
     RangeCondition,
     TriangularValue,
 )
-from accord.model import DEFAULT_GRID, Case, Estimate, Event, Interaction, Issue, Party, Preferences
+from accord.model import (
+    DEFAULT_GRID,
+    UNANIMITY,
+    AgreementRule,
+    Case,
+    Estimate,
+    Event,
+    Interaction,
+    Issue,
+    Party,
+    Preferences,
+)
 
 Path_ = tuple[str | int, ...]
 RESERVED = ("weights", "scale", "cap", "interactions")
+_MAG = f"{MAX_MAGNITUDE:.0e}".replace("e+", "e")
+#: Largest total a party's points may reach (see :func:`points_problem`); below 2**52, so integer totals stay
+#: exact in float64.
+MAX_TOTAL = 1e15
+#: Smallest nonzero stake of an issue (or interaction), relative to the party's largest total, for non-integer
+#: points (see :func:`points_problem`).
+MIN_STAKE_RATIO = 1e-6
+#: Most parties and issues in one case (see :func:`size_problem`).
+MAX_PARTIES = 50
+MAX_ISSUES = 100
+#: Most values (mappings, lists and scalars) a case file may hold once its YAML aliases are expanded.
+MAX_NODES = 250_000
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -75,6 +99,10 @@ _Loader.yaml_implicit_resolvers = {
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+# YAML 1.2 exponents such as 1e6 or 1.5e3 (no sign after the e): YAML 1.1 would read them as text
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)[eE][-+]?[0-9]+$"),
+    list("-+.0123456789"))
 
 
 def _walk_yaml(node: yaml.Node, path: Path_, lines: _Lines, file: str) -> None:
@@ -101,13 +129,57 @@ def _walk_yaml(node: yaml.Node, path: Path_, lines: _Lines, file: str) -> None:
             _walk_yaml(item, (*path, i), lines, file)
 
 
+def _check_tree(root: yaml.Node, file: str) -> None:
+    """Refuse a YAML document whose aliases expand beyond :data:`MAX_NODES` nodes, that nests deeper than
+    :data:`~accord.io._files.MAX_DEPTH` or whose alias refers to itself, before anything expands it.
+
+    An alias (``*name``) repeats a node without copying it, so ten aliases of ten aliases ... (the "billion
+    laughs") is a few hundred bytes that expand to 10**9 nodes in every walk over the data. Sizes are counted
+    once per distinct node, so the check itself costs one pass over the file's nodes.
+    """
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if depth > MAX_DEPTH:
+            raise CaseError(f"lists and mappings are nested more than {MAX_DEPTH} levels deep; a case file needs "
+                            "far fewer, so check the indentation", file=file,
+                            place=f"line {node.start_mark.line + 1}")
+        if key in open_:
+            raise CaseError("an alias (*name) refers to the mapping or list it is inside; it would never end",
+                            file=file, place=f"line {node.start_mark.line + 1}")
+        open_.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(v, depth + 1) for v in node.value)
+        open_.discard(key)
+        sizes[key] = total
+        if total > MAX_NODES:
+            raise CaseError(f"expands to more than {MAX_NODES:,} values once its aliases (*name) are repeated; "
+                            "Accord's limit keeps a small file from filling the memory, so use fewer aliases",
+                            file=file, place=f"line {node.start_mark.line + 1}")
+        return total
+
+    size(root, 1)
+
+
 def _parse_yaml(text: str, file: str) -> tuple[Any, _Lines]:
     lines = _Lines()
     try:
         node = yaml.compose(text, Loader=_Loader)
         if node is not None:
+            _check_tree(node, file)
             _walk_yaml(node, (), lines, file)
         data = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader: no arbitrary objects
+    except RecursionError:
+        # the parser recursed once per level before _check_tree could count them
+        raise CaseError(f"lists and mappings are nested more than {MAX_DEPTH} levels deep; a case file needs far "
+                        "fewer, so check the file", file=file) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
@@ -135,6 +207,7 @@ def _parse_json(text: str, file: str) -> tuple[Any, _Lines]:
             out[k] = v
         return out
 
+    check_nesting(text, file=file, error=CaseError)
     # JSON is YAML: the YAML walker gives line numbers and locates a duplicate key.
     lines = _Lines()
     walk_error: CaseError | None = None
@@ -142,7 +215,7 @@ def _parse_json(text: str, file: str) -> tuple[Any, _Lines]:
         node = yaml.compose(text, Loader=_Loader)
         if node is not None:
             _walk_yaml(node, (), lines, file)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         pass
     except CaseError as err:
         walk_error = err
@@ -151,6 +224,8 @@ def _parse_json(text: str, file: str) -> tuple[Any, _Lines]:
     except json.JSONDecodeError as err:
         raise CaseError(f"bad JSON: {err.msg}", file=file,
                         place=f"line {err.lineno}, column {err.colno}") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise CaseError("a number has thousands of digits; use numbers between -1e12 and 1e12", file=file) from None
     except CaseError as err:
         raise (walk_error or err) from None
     return data, lines
@@ -197,6 +272,47 @@ def load_case(path: str | os.PathLike[str]) -> Case:
     file = str(path)
     text = read_text(p, what="a case file", error=CaseError)
     return parse_case(text, file=file, json_format=p.suffix.lower() == ".json")
+
+
+def load_case_data(path: str | os.PathLike[str]) -> Any:
+    """The parsed content of a case file (dicts and lists), read and parsed with the same limits and one-line
+    errors as :func:`load_case`, for callers that adjust it before :func:`case_from_data`."""
+    p = Path(path)
+    text = read_text(p, what="a case file", error=CaseError)
+    file = str(path)
+    data, _ = _parse_json(text, file) if p.suffix.lower() == ".json" else _parse_yaml(text, file)
+    return data
+
+
+def size_problem(n_parties: int, n_issues: int) -> tuple[str, str] | None:
+    """Why a case with this many parties or issues is refused (message, "parties" or "issues"), or None.
+
+    The analysis compares every pair of parties on every issue and the frontier engine keeps one entry per
+    issue in each partial package it holds: 400 parties or 400 issues ran for minutes and took gigabytes.
+    """
+    if n_parties > MAX_PARTIES:
+        return (f"{n_parties:,} parties is more than Accord's limit of {MAX_PARTIES} per case; analyse a "
+                "smaller group, or the coalitions that matter, separately", "parties")
+    if n_issues > MAX_ISSUES:
+        return (f"{n_issues:,} issues is more than Accord's limit of {MAX_ISSUES} per case; merge issues that "
+                "are always settled together, or fix some in advance", "issues")
+    return None
+
+
+def check_points(case: Case, *, file: str | None = None) -> None:
+    """Raise :class:`CaseError` when a case is larger than Accord's limits (see :func:`size_problem`) or a
+    party's points are beyond what the frontier engine holds exactly (see :func:`points_problem`); for cases
+    that did not come from a case file (GENIUS and GeniusWeb imports)."""
+    size = size_problem(case.n_parties, case.n_issues)
+    if size is not None:
+        raise CaseError(size[0], file=file or case.source or None)
+    names = case.issue_names
+    for party, prefs in zip(case.party_names, case.preferences, strict=True):
+        problem = points_problem(prefs, names)
+        if problem is not None:
+            message, issue = problem
+            place = f"party {party!r}" + (f", issue {issue!r}" if issue else "")
+            raise CaseError(message, file=file or case.source or None, place=place)
 
 
 def parse_case(text: str, *, file: str = "<case>", json_format: bool = False) -> Case:
@@ -297,6 +413,10 @@ _FRIENDLY = {
     "bool_type": "must be true or false",
     "int_parsing": "must be a whole number",
     "int_from_float": "must be a whole number",
+    "greater_than_equal": f"must be between -{_MAG} and {_MAG} (Accord's limit on the size of a number); rescale "
+                          "the points",
+    "less_than_equal": f"must be between -{_MAG} and {_MAG} (Accord's limit on the size of a number); rescale the "
+                       "points",
 }
 
 
@@ -358,6 +478,9 @@ def _from_pydantic(err: ValidationError, file: str, lines: _Lines) -> CaseError:
         path = path[:-1]
     elif best["type"] == "finite_number":
         pass
+    elif bound := next((e for e in same_place if e["type"] in ("greater_than_equal", "less_than_equal")), None):
+        # a number of the right kind but too large: say so, not which other forms the field accepts
+        msg = _FRIENDLY[bound["type"]]
     elif (len(same_place) > 1 or best["type"] in ("dict_type", "list_type", "model_type")) \
             and (hint := _form_hint(path)):
         # several forms were tried and none fitted: say which forms are accepted
@@ -393,7 +516,7 @@ def _build_issue(name: str, spec: IssueSpec | list[str | int | float]) -> Issue:
     try:
         if spec.options is not None:
             if kind in ("integer", "real"):
-                raise _Located(f"a {kind} issue takes min and max, not a list of options", path)
+                raise _Located(f"an {kind} issue takes min and max, not a list of options", path)
             opts = [_label(o) for o in spec.options]
             if not opts:
                 raise _Located("no options; list at least one", (*path, "options"))
@@ -408,19 +531,17 @@ def _build_issue(name: str, spec: IssueSpec | list[str | int | float]) -> Issue:
             raise _Located("give either options: [...] or min and max (an integer range or real interval)",
                            path)
         if kind == "real" or ((kind is None and not (float(spec.min).is_integer()
-                                                     and float(spec.max).is_integer())) or spec.grid):
+                                                     and float(spec.max).is_integer())) or spec.grid is not None):
             if spec.step is not None:
                 raise _Located("step is for integer ranges; a real interval takes grid", path)
-            return Issue.real_interval(name, spec.min, spec.max, grid=spec.grid or DEFAULT_GRID,
+            # grid: 0 is a mistake to report, not a request for the default
+            return Issue.real_interval(name, spec.min, spec.max,
+                                       grid=DEFAULT_GRID if spec.grid is None else spec.grid,
                                        unit=spec.unit, description=spec.description)
         if not (float(spec.min).is_integer() and float(spec.max).is_integer()):
             raise _Located("an integer range needs whole-number min and max", path)
-        issue = Issue.integer_range(name, int(spec.min), int(spec.max), step=spec.step or 1, unit=spec.unit,
-                                    description=spec.description)
-        if issue.size > 1_000_000:
-            raise _Located(f"{issue.size} options is too many for one issue; use a real interval with a grid",
-                           path)
-        return issue
+        return Issue.integer_range(name, int(spec.min), int(spec.max), step=1 if spec.step is None else spec.step,
+                                   unit=spec.unit, description=spec.description)
     except CaseError as err:
         raise _Located(err.message, path) from None
 
@@ -545,7 +666,61 @@ def _preferences(issues: tuple[Issue, ...], index: dict[str, int], spec: Prefere
     for k, row in enumerate(scores):
         if not all(math.isfinite(x) for x in row):
             raise _Located("points overflow to infinity; use smaller numbers", (*path, issues[k].name))
-    return Preferences(tuple(scores), interactions, spec.cap)
+    prefs = Preferences(tuple(scores), interactions, spec.cap)
+    problem = points_problem(prefs, tuple(i.name for i in issues))
+    if problem is not None:
+        message, issue_name = problem
+        raise _Located(message, (*path, issue_name) if issue_name else path)
+    return prefs
+
+
+def _g(x: float) -> str:
+    """A number in a message: 3 significant digits, ``1e12`` rather than ``1e+12``."""
+    return f"{x:.3g}".replace("e+", "e")
+
+
+def points_problem(prefs: Preferences, issue_names: tuple[str, ...]) -> tuple[str, str | None] | None:
+    """Why the frontier engine cannot hold ``prefs`` exactly enough, or None when it can.
+
+    The engine compares each party's utilities on an integer grid (``accord.analysis._compile``): integer
+    points below 2**52 exactly; otherwise in quanta of at most :data:`~accord.analysis._compile.REL_TOL`
+    (10**-9) of the party's largest total ``M``, so a package's total is off by at most half that. Two limits
+    follow, both checked here before any analysis runs:
+
+    * ``M`` (the sum over issues of the largest ``|points|``, plus every interaction's ``|points|``, or the
+      cap if larger) is at most :data:`MAX_TOTAL`, so totals, joint sums and products stay finite and exact;
+    * for non-integer points, every issue's stake (its best minus its worst option) and every interaction's
+      points are 0 or at least :data:`MIN_STAKE_RATIO` × ``M``: the rounding then moves a stake by at most
+      0.05 %, where 1e300 beside 3,000 would silently round the 3,000 to nothing.
+
+    Returns
+    -------
+    (message, issue name or None) or None
+    """
+    n = len(issue_names)
+    tables = [prefs.table(k) for k in range(n)]
+    stakes = [float(t.max() - t.min()) if len(t) else 0.0 for t in tables]
+    total = sum(float(abs(t).max()) if len(t) else 0.0 for t in tables)
+    total += sum(abs(t.points) for t in prefs.interactions)
+    scale = max(total, abs(prefs.cap)) if prefs.cap is not None else total
+    if not math.isfinite(scale) or scale > MAX_TOTAL:
+        return (f"the points add up to {_g(scale)} in size, more than Accord's limit of {_g(MAX_TOTAL)} per party; "
+                "rescale them (for example to thousands)", None)
+    extra = [t.points for t in prefs.interactions] + ([prefs.cap] if prefs.cap is not None else [])
+    if all(bool((t == t.round()).all()) for t in tables) and all(float(x).is_integer() for x in extra):
+        return None  # integer points below 2**52 are compared exactly, whatever their range
+    floor = MIN_STAKE_RATIO * scale
+    what = "the cap" if prefs.cap is not None and abs(prefs.cap) > total else "the party's largest total"
+    for name, stake in zip(issue_names, stakes, strict=True):
+        if 0 < stake < floor:
+            return (f"this issue's stake ({stake:.3g} points) is less than one millionth of {what} "
+                    f"({_g(scale)}); Accord cannot compare such different magnitudes exactly, so make it 0 or "
+                    "rescale the points", name)
+    for t in prefs.interactions:
+        if 0 < abs(t.points) < floor:
+            return (f"an interaction's points ({t.points:.3g}) are less than one millionth of {what} "
+                    f"({_g(scale)}); make them 0 or rescale the points", "interactions")
+    return None
 
 
 def _party(name: str, spec: PartySpec | None, issues: tuple[Issue, ...], index: dict[str, int]) -> Party:
@@ -636,6 +811,9 @@ def _build(spec: CaseFile, file: str) -> Case:
         raise _Located("a case needs at least two parties", ("parties",))
     if not spec.issues:
         raise _Located("a case needs at least one issue", ("issues",))
+    problem = size_problem(len(spec.parties), len(spec.issues))
+    if problem is not None:
+        raise _Located(problem[0], (problem[1],))
     issues = tuple(_build_issue(name, s) for name, s in spec.issues.items())
     index = {i.name: k for k, i in enumerate(issues)}
     party_names = list(spec.parties)
@@ -661,5 +839,18 @@ def _build(spec: CaseFile, file: str) -> Case:
             estimates.append(Estimate(holder, about,
                                       _preferences(issues, index, pspec, ("estimates", holder, about))))
     events = tuple(_event(n, e, party_names) for n, e in spec.events.items())
+    rule = UNANIMITY
+    if spec.agreement is not None:
+        for i, who in enumerate(spec.agreement.veto):
+            if who not in spec.parties:
+                raise _Located(f"unknown party {who!r} in the veto list; the case has: {', '.join(party_names)}",
+                               ("agreement", "veto", i))
+        q = spec.agreement.quorum
+        if q is not None and not max(1, len(spec.agreement.veto)) <= q <= len(party_names):
+            raise _Located(f"the quorum must be between {max(1, len(spec.agreement.veto))} (the veto parties) "
+                           f"and {len(party_names)} (the parties), not {q}", ("agreement", "quorum"))
+        if len(set(spec.agreement.veto)) != len(spec.agreement.veto):
+            raise _Located("a party is named twice in the veto list", ("agreement", "veto"))
+        rule = AgreementRule(q, tuple(spec.agreement.veto))
     return Case(spec.name, issues, parties, tuple(prefs), spec.shared_scales, tuple(estimates), events,
-                spec.description, file)
+                spec.description, file, rule)

@@ -42,10 +42,11 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 
 from accord.errors import AccordError, FormatError, RequestError
+from accord.io._files import read_text
 from accord.io._xml import FormatWarning, Node, number, parse_xml
 from accord.io.rescale import AffineMap, MappedPoints, map_for_genius, parse_map
 from accord.model import DEFAULT_GRID, Case, Interaction, Issue, Party, Preferences
-from accord.model.issue import format_number
+from accord.model.issue import MAX_OPTIONS, format_number
 from accord.model.preferences import FloatArray
 
 __all__ = [
@@ -66,8 +67,8 @@ __all__ = [
 
 #: Discrete evaluations whose maximum is below this give 0 (GENIUS's own threshold).
 _TINY_MAX = 1e-5
-#: Largest integer range imported as one option per integer.
-_MAX_INTEGER_OPTIONS = 1_000_000
+#: Largest integer range imported as one option per integer (the model's limit for any issue).
+_MAX_INTEGER_OPTIONS = MAX_OPTIONS
 
 IssueKind = Literal["discrete", "integer", "real"]
 _KINDS: dict[str, IssueKind] = {"discrete": "discrete", "integer": "integer", "real": "real"}
@@ -283,8 +284,8 @@ def _domain_issue(node: Node, file: str, grid: int) -> tuple[Issue, str, IssueKi
                 raise FormatError(f"integer issue {name!r} needs whole-number bounds, not {lo:g} and {hi:g}",
                                   file=file, place=place)
             if hi - lo + 1 > _MAX_INTEGER_OPTIONS:
-                raise FormatError(f"integer issue {name!r} has {int(hi - lo + 1):,} values, too many to list",
-                                  file=file, place=place)
+                raise FormatError(f"integer issue {name!r} has {int(hi - lo + 1):,} values, more than Accord's limit "
+                                  f"of {MAX_OPTIONS:,} options per issue", file=file, place=place)
             return Issue.integer_range(name, int(lo), int(hi)), key, kind
         return Issue.real_interval(name, lo, hi, grid=grid), key, kind
     except AccordError as err:
@@ -1107,6 +1108,12 @@ def export_genius(case: Case, out_dir: str | os.PathLike[str], *, force: bool = 
     RequestError
         A file would be overwritten without ``force``, or a party's cap makes every package worth the same.
 
+    Warns
+    -----
+    FormatWarning
+        When the case's agreement rule is not unanimity: GENIUS has no place for it (see
+        :func:`warn_rule_dropped`).
+
     Notes
     -----
     Each party's points are mapped by a positive affine map u' = a · u + b (see
@@ -1143,14 +1150,26 @@ def export_genius(case: Case, out_dir: str | os.PathLike[str], *, force: bool = 
     for party, m, path in zip(case.parties, mapped, profile_paths, strict=True):
         writer = _nonlinear_xml if nonlinear else _additive_xml
         files[path] = writer(case, party, m, forms)
-    return write_files(files, force=force)
+    paths = write_files(files, force=force)
+    warn_rule_dropped(case, "GENIUS")
+    return paths
+
+
+def warn_rule_dropped(case: Case, fmt: str) -> None:
+    """Warn (one line) that ``fmt`` cannot hold the case's agreement rule, when it is not unanimity.
+
+    GENIUS and GeniusWeb scenarios have no agreement rule: a tool reading the export treats every party's
+    acceptance as required, so a quorum or veto rule (see docs/concepts.md, "Agreement rules") is lost.
+    """
+    if not case.unanimous:
+        warnings.warn(FormatWarning(
+            f"{fmt} files cannot hold an agreement rule: the case's rule ({case.agreement.describe(case.n_parties)}) "
+            "is not written, and tools reading the export will assume unanimity (every party accepts)"),
+            stacklevel=3)
 
 
 def read_map(path: str | os.PathLike[str]) -> AffineMap | None:
     """The affine map an Accord export recorded in a GENIUS or GeniusWeb profile (None if it records none)."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise FormatError(f"cannot be read ({err})", file=str(p)) from None
+    text = read_text(p, what="a GENIUS profile")  # size-capped, one-line errors, like every user file
     return parse_map(text, p.stem)

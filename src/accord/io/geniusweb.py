@@ -31,9 +31,9 @@ from typing import Any
 import numpy as np
 
 from accord.errors import FormatError, RequestError
-from accord.io._files import read_text
+from accord.io._files import check_nesting, read_text
 from accord.io._xml import FormatWarning
-from accord.io.genius import _file_stem, _linear_fit, _num, _targets, write_files
+from accord.io.genius import _file_stem, _linear_fit, _num, _targets, warn_rule_dropped, write_files
 from accord.io.rescale import AffineMap, MappedPoints, map_for_geniusweb
 from accord.model import DEFAULT_GRID, Case, Issue, Party, Preferences
 from accord.model.issue import format_number
@@ -62,11 +62,14 @@ class _Doc:
                 out[k] = v
             return out
 
+        check_nesting(self.text, file=self.file)  # json.loads recurses once per level
         try:
             self.data: Any = json.loads(self.text, object_pairs_hook=no_duplicates)
         except json.JSONDecodeError as err:
             raise FormatError(f"not valid JSON ({err.msg})", file=self.file,
                               place=f"line {err.lineno}, column {err.colno}") from None
+        except ValueError:  # Python refuses integers of more than 4,300 digits
+            raise FormatError("a number has thousands of digits; check the file", file=self.file) from None
 
     def place(self, path: Sequence[str | int]) -> str:
         """``line N (a.b.c)``: the line found by looking for each key in turn after the previous one."""
@@ -442,7 +445,8 @@ def export_geniusweb(case: Case, out_dir: str | os.PathLike[str], *, force: bool
     -----
     FormatWarning
         When a BATNA given in points (not as a package) matters but cannot be written: GeniusWeb holds the
-        reservation only as a bid.
+        reservation only as a bid; and when the case's agreement rule is not unanimity (GeniusWeb has no place
+        for it, see :func:`accord.io.genius.warn_rule_dropped`).
 
     Notes
     -----
@@ -476,7 +480,9 @@ def export_geniusweb(case: Case, out_dir: str | os.PathLike[str], *, force: bool
     maps = {m.map.party: {**m.map.to_dict(), "file": p.name, "note": m.map.describe()}
             for m, p in zip(mapped, profile_paths, strict=True)}
     files[out / MAPS_FILE] = json.dumps(maps, indent=2, ensure_ascii=False) + "\n"
-    return write_files(files, force=force)
+    paths = write_files(files, force=force)
+    warn_rule_dropped(case, "GeniusWeb")
+    return paths
 
 
 def read_maps(folder: str | os.PathLike[str]) -> dict[str, AffineMap]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from accord._format import fmt_number
 from accord.errors import RequestError
 from accord.model import Interaction, Preferences
 from accord.model.preferences import FloatArray
@@ -176,7 +177,7 @@ def map_for_genius(prefs: Preferences, batna: float, party: str, *, nonlinear: b
         span = upper - c0
         a = 1.0 if span <= 1.0 else 1.0 / span
         if span > 1.0:
-            reasons.append(f"points reach {upper:g}, above GENIUS's 1")
+            reasons.append(f"points reach {fmt_number(upper, digits=6)}, above GENIUS's 1")
     b = -a * c0 if c0 != 0.0 else 0.0
     scores = [a * (prefs.table(k) - shift[k]) for k in range(len(prefs.scores))]
     if neg < 0 and scores:
@@ -244,7 +245,7 @@ def map_for_geniusweb(prefs: Preferences, batna: float, party: str) -> MappedPoi
     if np.any(mins < 0):
         reasons.append("negative points")
     if upper > 1.0:
-        reasons.append(f"points reach {upper:g}, above GeniusWeb's 1")
+        reasons.append(f"points reach {fmt_number(upper, digits=6)}, above GeniusWeb's 1")
     if not reasons:
         reasons.append("GeniusWeb weights must sum to 1")
     weights = tuple(float(x) for x in a * stakes) if total > 0 else tuple(1.0 / m for _ in range(m))

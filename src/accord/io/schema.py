@@ -11,7 +11,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-Number = Annotated[float, Field(allow_inf_nan=False)]
+#: Largest size of any number in a case file (points, bounds, weights, money): beyond it sums of points stop
+#: being exact in the frontier engine's integer grid long before they overflow (see docs/case-files.md, Limits).
+MAX_MAGNITUDE = 1e12
+#: Strict: ``true`` or ``"10"`` are not silently read as 1 and 10 points.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
 OptionName = str | int | float
 
 
@@ -49,6 +53,14 @@ class PartySpec(_Strict):
     discount_rate: Number = Field(0.0, description="Yearly discount rate for money received later.")
     discount_factor: Number | None = Field(None, description="GENIUS deadline discount (simulation).")
     description: str = ""
+
+
+class AgreementSpec(_Strict):
+    """Who must accept a package: at least ``quorum`` parties at or above their BATNA, every ``veto`` party
+    among them (default: unanimity)."""
+
+    quorum: int | None = Field(None, description="How many parties must accept (default: all).")
+    veto: list[str] = Field(default_factory=list, description="Parties whose acceptance is always required.")
 
 
 class LinearParams(_Strict):
@@ -165,6 +177,7 @@ class CaseFile(_Strict):
     name: str
     description: str = ""
     shared_scales: bool = Field(False, description="The parties' points are on one scale.")
+    agreement: AgreementSpec | None = Field(None, description="The agreement rule (default: unanimity).")
     parties: dict[str, PartySpec | None]
     issues: dict[str, IssueSpec | list[OptionName]]
     preferences: dict[str, PreferenceSpec]

@@ -34,6 +34,61 @@ class Estimate:
 
 
 @dataclass(frozen=True)
+class AgreementRule:
+    """Who must accept a package for it to pass (see docs/concepts.md, "Agreement rules").
+
+    A package *passes* when at least ``quorum`` parties get at least their BATNA and every ``veto`` party is
+    among them. The default (``quorum`` None, no veto) is unanimity: every party must accept.
+
+    Parameters
+    ----------
+    quorum : int or None
+        K, the number of parties that must accept; None means every party.
+    veto : tuple of str
+        Parties whose acceptance is always required (e.g. the proposer of an LLM-Deliberation game).
+
+    Examples
+    --------
+    >>> AgreementRule(quorum=5, veto=("p1", "p2")).describe(6)
+    'at least 5 of 6 parties accept, including p1 and p2'
+    >>> AgreementRule().describe(3)
+    'unanimity (every party accepts)'
+    """
+
+    quorum: int | None = None
+    veto: tuple[str, ...] = ()
+
+    def required(self, n_parties: int) -> int:
+        """K for a case of ``n_parties`` parties (``n_parties`` under unanimity)."""
+        return n_parties if self.quorum is None else self.quorum
+
+    def unanimous(self, n_parties: int) -> bool:
+        """Whether the rule asks every party to accept (a quorum of n, whatever the veto list)."""
+        return self.required(n_parties) >= n_parties
+
+    def describe(self, n_parties: int) -> str:
+        """The rule in words, for reports and notes."""
+        if self.unanimous(n_parties):
+            return "unanimity (every party accepts)"
+        text = f"at least {self.required(n_parties)} of {n_parties} parties accept"
+        if self.veto:
+            names = list(self.veto)
+            text += ", including " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {}
+        if self.quorum is not None:
+            d["quorum"] = self.quorum
+        if self.veto:
+            d["veto"] = list(self.veto)
+        return d
+
+
+UNANIMITY = AgreementRule()
+
+
+@dataclass(frozen=True)
 class Case:
     """A multi-issue negotiation case.
 
@@ -47,7 +102,8 @@ class Case:
         One per party, in the parties' order.
     shared_scales : bool
         Whether all parties' points are on one scale (classroom point tables, Deal or No Deal). Only then are
-        raw points added or compared across parties; otherwise normalised gains are used (DOMAIN §1).
+        raw points added or compared across parties; otherwise normalised gains are used
+        (docs/concepts.md#scales-and-normalised-gains).
     estimates : tuple of Estimate
         One party's guess of another's preferences.
     events : tuple of Event
@@ -56,6 +112,8 @@ class Case:
         The story of the case.
     source : str
         Where the case came from (a file path, "genius:...", ...), for messages.
+    agreement : AgreementRule
+        Who must accept a package (default: unanimity; see :class:`AgreementRule`).
 
     Examples
     --------
@@ -78,6 +136,7 @@ class Case:
     events: tuple[Event, ...] = ()
     description: str = ""
     source: str = field(default="", compare=False)
+    agreement: AgreementRule = UNANIMITY
     _issue_index: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
     _party_index: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -118,6 +177,19 @@ class Case:
             for named in (*ev.controlled_by, ev.payer, ev.payee):
                 if named is not None and named not in party_index:
                     raise CaseError(f"event {ev.name!r} names unknown party {named!r}")
+        rule = self.agreement
+        if rule.quorum is not None and not 1 <= rule.quorum <= len(self.parties):
+            raise CaseError(f"agreement: the quorum must be between 1 and {len(self.parties)} (the number of "
+                            f"parties), not {rule.quorum}")
+        for who in rule.veto:
+            if who not in party_index:
+                raise CaseError(f"agreement: veto names unknown party {who!r}; the case has: "
+                                f"{', '.join(party_index)}")
+        if len(set(rule.veto)) != len(rule.veto):
+            raise CaseError("agreement: a party is named twice in the veto list")
+        if rule.quorum is not None and len(rule.veto) > rule.quorum:
+            raise CaseError(f"agreement: {len(rule.veto)} veto parties cannot fit in a quorum of {rule.quorum}; "
+                            f"raise the quorum or shorten the veto list")
         for party in self.parties:
             if party.batna_package is not None:
                 for issue_name, option in party.batna_package:
@@ -176,6 +248,11 @@ class Case:
     @property
     def n_parties(self) -> int:
         return len(self.parties)
+
+    @property
+    def unanimous(self) -> bool:
+        """Whether every party must accept a package (the default agreement rule)."""
+        return self.agreement.unanimous(len(self.parties))
 
     @property
     def n_issues(self) -> int:
@@ -320,7 +397,7 @@ class Case:
         prefs = list(self.preferences)
         prefs[i] = preferences
         return Case(self.name, self.issues, self.parties, tuple(prefs), self.shared_scales, self.estimates,
-                    self.events, self.description, self.source)
+                    self.events, self.description, self.source, self.agreement)
 
     def with_batnas(self, batnas: Mapping[str, float]) -> Case:
         """The same case with new BATNA points (post-settlement: the agreement becomes every BATNA)."""
@@ -331,7 +408,7 @@ class Case:
             for p in self.parties
         )
         return Case(self.name, self.issues, parties, self.preferences, self.shared_scales, self.estimates,
-                    self.events, self.description, self.source)
+                    self.events, self.description, self.source, self.agreement)
 
     def private_view(self, party: str) -> dict[str, Any]:
         """Everything in the case that is ``party``'s own (its preferences, BATNA, attitudes, estimates,
@@ -356,6 +433,8 @@ class Case:
         if self.shared_scales:
             d["shared_scales"] = True
         d["parties"] = {p.name: p.to_dict() for p in self.parties}
+        if self.agreement != UNANIMITY:
+            d["agreement"] = self.agreement.to_dict()
         d["issues"] = {i.name: i.to_dict() for i in self.issues}
         d["preferences"] = {p.name: pr.to_dict(self.issues)
                             for p, pr in zip(self.parties, self.preferences, strict=True)}

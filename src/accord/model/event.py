@@ -1,4 +1,4 @@
-"""Uncertain events that contingency contracts can depend on (DOMAIN §1, §6).
+"""Uncertain events that contingency contracts can depend on (docs/concepts.md#the-case, #contingency-contracts).
 
 An event has a finite set of outcomes (states), each party's own subjective probabilities for them, and the
 facts the seed's four conditions ask about: who controls it, how it is measured, when it resolves, how a

@@ -1,6 +1,7 @@
 """Issues: the things a negotiation decides, each with a finite ordered list of options.
 
-Every issue is reduced to a finite, ordered tuple of option labels (DOMAIN §1). Integer ranges list every
+Every issue is reduced to a finite, ordered tuple of option labels (docs/concepts.md#the-case). Integer ranges list
+every
 integer; real intervals are analysed on an evenly spaced grid whose size is part of the issue and is stated
 in every result. Numeric issues also keep the number behind each option, which value functions (linear,
 triangular) and range conditions use.
@@ -8,6 +9,7 @@ triangular) and range conditions use.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -17,6 +19,10 @@ IssueType = Literal["categorical", "ordinal", "integer", "real"]
 
 #: Default number of grid points for a real interval (GENIUS's own analysis also uses 11).
 DEFAULT_GRID = 11
+#: Most options one issue may have (an integer range's length, a real interval's grid): checked before the
+#: options are built, so ``max: 1e12`` is refused at once instead of filling the memory. At 100,000 options
+#: ``accord analyze`` takes seconds and a few hundred MB; at a million, minutes and gigabytes.
+MAX_OPTIONS = 100_000
 
 
 def format_number(x: float) -> str:
@@ -105,6 +111,10 @@ class Issue:
             raise CaseError(f"issue {name!r}: the upper bound {high} is below the lower bound {low}")
         if step < 1:
             raise CaseError(f"issue {name!r}: step must be a positive integer, not {step}")
+        count = (int(high) - int(low)) // int(step) + 1
+        if count > MAX_OPTIONS:
+            raise CaseError(f"issue {name!r}: the range {low}..{high} has {count:,} options, more than Accord's "
+                            f"limit of {MAX_OPTIONS:,} per issue; use a larger step or a real interval with a grid")
         vals = tuple(float(v) for v in range(int(low), int(high) + 1, int(step)))
         return cls(name, tuple(format_number(v) for v in vals), "integer", values=vals,
                    low=float(low), high=float(high), unit=unit, description=description)
@@ -115,9 +125,15 @@ class Issue:
         """A real interval [low, high] analysed on ``grid`` evenly spaced points (ends included)."""
         if not (high >= low):
             raise CaseError(f"issue {name!r}: the upper bound {high} is below the lower bound {low}")
+        if not math.isfinite(high - low):
+            raise CaseError(f"issue {name!r}: the interval {low:g}..{high:g} is too wide to put a grid on; "
+                            "use bounds between -1e12 and 1e12")
         if grid < 1 or (grid < 2 and high > low):
             raise CaseError(f"issue {name!r}: grid must be at least 2 points, not {grid}")
-        if grid == 1:
+        if grid > MAX_OPTIONS:
+            raise CaseError(f"issue {name!r}: grid {grid:,} is more than Accord's limit of {MAX_OPTIONS:,} points "
+                            "per issue; use a smaller grid")
+        if grid == 1 or high == low:  # a one-point interval has one option, whatever the grid
             vals: tuple[float, ...] = (float(low),)
         else:
             vals = tuple(float(low + (high - low) * i / (grid - 1)) for i in range(grid))

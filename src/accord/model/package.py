@@ -17,7 +17,7 @@ Package = tuple[int, ...]
 
 @dataclass(frozen=True)
 class PartialPackage:
-    """Options fixed for a subset of issues (a pre-settlement settlement, DOMAIN §6).
+    """Options fixed for a subset of issues (a pre-settlement settlement, docs/concepts.md#pre-settlement-settlement).
 
     Parameters
     ----------

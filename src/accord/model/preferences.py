@@ -1,6 +1,6 @@
 """A party's preferences: additive points per option, interaction terms, and an optional cap.
 
-u(ω) = min(cap, Σ_k s_k(ω_k) + Σ_t points_t · [ω satisfies t])   (DOMAIN §1)
+u(ω) = min(cap, Σ_k s_k(ω_k) + Σ_t points_t · [ω satisfies t])   (docs/concepts.md#the-case)
 
 The additive part s_k is a point table per issue (classroom cases), however it was written in the case file
 (points, or weight × value function); the interaction terms make preferences non-additive (GENIUS

@@ -99,18 +99,23 @@ def _table(headers: list[str], rows: list[list[str]], classes: list[str] | None 
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def render_evaluation_html(batch: BatchEvaluation, *, source: str = "", skipped: tuple[BadRow, ...] = ()) -> str:
+def render_evaluation_html(batch: BatchEvaluation, *, source: str = "", skipped: tuple[BadRow, ...] = (),
+                           plotly_src: str | None = None) -> str:
     """The whole page as a string.
 
     Parameters
     ----------
     batch : BatchEvaluation
     source : str
-        The agreements file, named in the page.
+        The agreements file, named in the page by its file name (never the folders above it).
     skipped : tuple of BadRow
         Rows skipped as unreadable, listed in the page.
+    plotly_src : str, optional
+        Load plotly.js from this relative address instead of embedding it (see
+        :func:`~accord.report.plots.write_plotly_js`).
     """
-    from accord.report.plots import figure_div, plotly_js
+    from accord.report.analysis_html import source_name
+    from accord.report.plots import figure_div, plotly_script, profile_figure
 
     case = batch.case
     agg: dict[str, Any] = batch.aggregates()
@@ -118,7 +123,8 @@ def render_evaluation_html(batch: BatchEvaluation, *, source: str = "", skipped:
     names = case.party_names
     parts: list[str] = []
     parts.append(f"<h1>{escape(case.name)} — {agg['rows']} agreement(s) evaluated</h1>")
-    parts.append(f'<p class="note">Agreements from {escape(source or "a table")}; joint values in '
+    parts.append(f'<p class="note">Agreements from {escape(source_name(source) if source else "a table")}; '
+                 f'joint values in '
                  f'{escape(scale)}; {len(batch.reference.frontier):,} frontier point(s).</p>')
     level_rows = [[str(k), LEVEL_NAMES[k], LEVEL_MEANINGS[k], str(agg["level_counts"][str(k)]),
                    _pct(agg["level_shares"][str(k)])] for k in (3, 2, 1, 0)]
@@ -147,6 +153,15 @@ def render_evaluation_html(batch: BatchEvaluation, *, source: str = "", skipped:
         parts.append('<p class="note">The case has no compatible issue.</p>')
     parts.append("<h2>Every agreement over the frontier</h2>")
     parts.append(figure_div(agreements_figure(batch), "accord-agreements"))
+    if case.n_parties > 2:
+        from accord.analysis.bargaining import bargaining
+
+        barg = bargaining(case, batch.reference.frontier) if batch.reference.complete else None
+        parts.append(figure_div(profile_figure(case, batch.reference.frontier, barg,
+                                               agreements=batch.packages[:50]), "accord-every-party"))
+        if len(batch) > 50:
+            parts.append(f'<p class="note">The every-party chart shows the first 50 of {len(batch)} '
+                         "agreements.</p>")
     parts.append("<h2>Agreements</h2>")
     res = batch.result
     headers = ["id", "package", "level", *[f"{p}" for p in names], "Pareto-optimal",
@@ -178,6 +193,7 @@ def render_evaluation_html(batch: BatchEvaluation, *, source: str = "", skipped:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{escape(case.name)} — agreements</title><style>{_CSS}</style>"
-        f"<script type=\"text/javascript\">{plotly_js()}</script></head>\n<body>\n{body}\n"
-        "<p class=\"note\">Made with Accord. Levels follow Thompson's pyramid (DOMAIN §5).</p>\n</body></html>\n"
+        f"{plotly_script(plotly_src)}</head>\n<body>\n{body}\n"
+        "<p class=\"note\">Made with Accord. Levels follow Thompson's pyramid (see Accord's "
+        "docs/concepts.md#the-pyramid).</p>\n</body></html>\n"
     )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from accord.analysis.report import Analysis
 from accord.report import view
+from accord.report._console import esc
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,35 +25,71 @@ KIND_STYLES = {"compatible": "bold green", "integrative": "bold blue", "distribu
                "imagined_difference": "yellow"}
 
 
+#: Characters a column costs beyond its text: one space of padding each side and one of separator.
+_COLUMN_COST = 3
+
+
+def _column_widths(t: view.Table, width: int) -> list[int] | None:
+    """Column widths that fit ``width`` without breaking a word, or None when no such widths exist.
+
+    Each column gets at least its longest word (header included) and at most its longest line; the space
+    between is shared in proportion to what each column would still use.
+    """
+    ncols = len(t.headers)
+    avail = width - _COLUMN_COST * ncols - 1
+    cells = [[t.headers[c], *(row[c] for row in t.rows)] for c in range(ncols)]
+    mins = [max((len(w) for cell in col for w in cell.split()), default=1) for col in cells]
+    maxs = [max((len(line) for cell in col for line in cell.split("\n")), default=1) for col in cells]
+    if sum(mins) > avail:
+        return None
+    if sum(maxs) <= avail:
+        return maxs
+    extra = avail - sum(mins)
+    want = [hi - lo for lo, hi in zip(mins, maxs, strict=True)]
+    total = sum(want)
+    return [lo + (extra * w) // total for lo, w in zip(mins, want, strict=True)]
+
+
 def _table(t: view.Table, *, style_column: int | None = None, drop_last: bool = False,
            width: int = 100) -> object:
+    """A rich table that wraps between words only; when even that cannot fit, one block per row."""
     from rich import box
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
-    headers = t.headers[:-1] if drop_last else t.headers
-    table = Table(title=t.title, title_style="bold", title_justify="left", box=box.SIMPLE_HEAVY,
+    if drop_last:
+        t = view.Table(t.title, t.headers[:-1], tuple(r[:-1] for r in t.rows), t.styles, t.caption)
+
+    def cell(n: int, c: int) -> Text:
+        # Text, not markup: names from the user's file are shown literally.
+        style = t.styles[n] if t.styles and c == style_column else ""
+        return Text(t.rows[n][c], style=KIND_STYLES.get(style, ""))
+
+    widths = _column_widths(t, width)
+    if widths is None:
+        # Too narrow for the columns: each row becomes a block of "header: value" lines.
+        blocks: list[Text | Table] = [Text(t.title, style="bold")]
+        for n, row in enumerate(t.rows):
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(style="dim", no_wrap=True)
+            grid.add_column(overflow="fold")
+            for c, h in enumerate(t.headers[1:], 1):
+                grid.add_row(Text(h.replace("\n", " ") + ":"), cell(n, c))
+            blocks.extend([Text(row[0].replace("\n", " "), style="bold"), grid])
+        return Group(*blocks)
+    table = Table(title=esc(t.title), title_style="bold", title_justify="left", box=box.SIMPLE_HEAVY,
                   show_lines=False, expand=False)
-    # Never break a word (an issue or option name) unless it is very long or the terminal too narrow.
-    longest = [min(24, max((len(w) for row in t.rows for w in row[c].split()), default=1))
-               for c in range(len(headers))]
-    fits = sum(longest) + 3 * len(headers) <= width
-    for c, h in enumerate(headers):
-        keep = fits or c == 0 or c == style_column
-        table.add_column(h, overflow="fold", min_width=longest[c] if keep else None)
-    for n, row in enumerate(t.rows):
-        cells = list(row[:-1] if drop_last else row)
-        style = t.styles[n] if t.styles else ""
-        if style_column is not None and style in KIND_STYLES:
-            cells[style_column] = f"[{KIND_STYLES[style]}]{cells[style_column]}[/]"
-        table.add_row(*cells)
+    for c, h in enumerate(t.headers):
+        table.add_column(esc(h), width=widths[c], overflow="fold")
+    for n in range(len(t.rows)):
+        table.add_row(*(cell(n, c) for c in range(len(t.headers))))
     return table
 
 
 def _fits(t: view.Table, width: int) -> bool:
     """Whether every column can show its longest word in ``width`` characters."""
-    longest = [min(24, max((len(w) for row in t.rows for w in row[c].split()), default=1))
-               for c in range(len(t.headers))]
-    return sum(longest) + 3 * len(t.headers) <= width
+    return _column_widths(t, width) is not None
 
 
 def _merge_parties(t: view.Table, start: int, names: tuple[str, ...], header: str) -> view.Table:
@@ -80,7 +117,6 @@ def _bullets(items: list[Any], mark: str | None) -> Any:
 
 def print_analysis(a: Analysis, console: Console) -> None:
     """Print the whole analysis on ``console``."""
-    from rich.console import Group
     from rich.markup import escape
     from rich.panel import Panel
 
@@ -104,15 +140,11 @@ def print_analysis(a: Analysis, console: Console) -> None:
             why = issue.why.split(": ", 1)[1] if issue.why.startswith(issue.kind + ":") else issue.why
             whys.append(f"[bold]{escape(issue.name)}[/bold] is [{style}]{issue.kind}[/]: {escape(why)}")
             continue
-        # Several pairs of parties: one line per pair, so each reason stays readable.
-        lines = []
-        for pk in issue.pairs:
-            reason = pk.reason.split(": ", 1)[1] if pk.reason.startswith(pk.kind + ":") else pk.reason
-            lines.append(f"{escape(pk.parties[0])}–{escape(pk.parties[1])}: [{KIND_STYLES[pk.kind]}]{pk.kind}[/], "
-                         f"{escape(reason)}")
-        head = (f"[bold]{escape(issue.name)}[/bold] is [{style}]{issue.kind}[/]"
-                + (" for every pair of parties" if issue.kind != "mixed" else ""))
-        whys.append(Group(head, _bullets(lines, "–")))
+        # Several pairs of parties: one line per issue (who shares a best option, who opposes whom); the
+        # pairwise evidence is in --json.
+        summary = view.kind_summary(issue)
+        rest = summary[len(issue.name) + len(" is ") + len(issue.kind):]
+        whys.append(f"[bold]{escape(issue.name)}[/bold] is [{style}]{issue.kind}[/]{escape(rest)}")
     console.print(_bullets(whys, "•"))
     console.print(escape(issues.caption), style="dim")
     console.print()
@@ -121,7 +153,9 @@ def print_analysis(a: Analysis, console: Console) -> None:
     if trades.rows:
         console.print(_table(trades, style_column=4, width=width))
         console.print(escape(trades.caption), style="dim")
-        console.print()
+    else:
+        console.print(f"[bold]{escape(trades.title)}:[/bold] {escape(trades.caption)}")
+    console.print()
 
     zone = view.zone_table(a)
     console.print(_table(zone, width=width))

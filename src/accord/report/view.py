@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from accord.analysis.issues import fmt, pct
+from accord.analysis.issues import IssueKind, fmt, pct
 from accord.analysis.report import Analysis
 from accord.report.plots import SOLUTION_LABELS
 
@@ -51,6 +51,61 @@ def _joint(a: Analysis, x: float) -> str:
     return fmt(x) if a.case.shared_scales else f"{x:.2f}"
 
 
+#: Pairs of parties named in a one-line kind summary before the rest are counted ("+ 12 more pairs").
+MAX_PAIRS_NAMED = 4
+
+
+def kind_summary(issue: IssueKind) -> str:
+    """An issue's kind in ONE line, for any number of parties: who shares a best option, who opposes whom.
+
+    Parties with the same best option(s) are grouped; the pairwise labels are summarised by naming the pairs
+    of every label except the most common one ("otherwise"). The pairwise evidence stays in ``--json``
+    (see docs/concepts.md#kinds-of-issue).
+
+    Examples
+    --------
+    >>> from accord.analysis.issues import classify_issues
+    >>> from accord.model import Case
+    >>> case = Case.from_tables("t", {"a": ["x", "y"], "b": ["p", "q"]},
+    ...     {"A": {"a": [0, 2], "b": [1, 0]}, "B": {"a": [0, 1], "b": [0, 3]},
+    ...      "C": {"a": [1, 0], "b": [0, 1]}})
+    >>> kind_summary(classify_issues(case)["a"])
+    'a is mixed: A & B want y, C wants x; compatible for A–B, integrative for A–C, distributive for B–C'
+    """
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for party, best in issue.best_options.items():
+        groups.setdefault(tuple(best), []).append(party)
+    wants = []
+    for best, members in groups.items():
+        verb = "want" if len(members) > 1 else "wants"
+        what = "any option" if len(best) == len(issue.options) else " / ".join(best)
+        wants.append(f"{' & '.join(members)} {verb} {what}")
+    head = f"{issue.name} is {issue.kind}: {', '.join(wants)}"
+    if len(issue.pairs) <= 1:
+        return head
+    by_kind: dict[str, list[str]] = {}
+    for p in issue.pairs:
+        by_kind.setdefault(p.kind, []).append(f"{p.parties[0]}–{p.parties[1]}")
+    for pairs in by_kind.values():
+        # Which pairs are named when some are counted must not depend on the order of the parties in the file.
+        pairs.sort(key=lambda text: sorted(text.split("–")))
+    if len(by_kind) == 1:
+        return f"{head}; {issue.kind} for every pair"
+    # The most common label goes last as "otherwise"; ties keep a fixed kind order, never party order.
+    order = sorted(by_kind, key=lambda k: (len(by_kind[k]), ("compatible", "integrative", "distributive").index(k)
+                                           if k in ("compatible", "integrative", "distributive") else 3))
+    otherwise = len(by_kind[order[-1]]) > 1
+    parts = []
+    for kind in order[:-1] if otherwise else order:
+        pairs = by_kind[kind]
+        named = ", ".join(pairs[:MAX_PAIRS_NAMED])
+        more = f" + {len(pairs) - MAX_PAIRS_NAMED} more pairs" if len(pairs) > MAX_PAIRS_NAMED else ""
+        parts.append(f"{kind} for {named}{more}")
+    if otherwise:
+        parts.append(f"{order[-1]} otherwise")
+    return f"{head}; {', '.join(parts)}"
+
+
 def headline(a: Analysis) -> str:
     """One line: parties, issues, packages, scale, τ."""
     case = a.case
@@ -71,41 +126,60 @@ def issues_table(a: Analysis) -> Table:
         lo, hi = min(issue.joint_values), max(issue.joint_values)
         top = issue.options[issue.joint_values.index(hi)]
         cells.append(f"{_joint(a, lo)}–{_joint(a, hi)}\nbest: {top}" if hi > lo else _joint(a, hi))
-        cells.append(issue.why)
+        # With more than two parties the pairwise reasons are in --json; the table says who shares what.
+        cells.append(issue.why if len(issue.pairs) <= 1 else kind_summary(issue))
         rows.append(tuple(cells))
-    joint = "Σ points" if a.case.shared_scales else "Σ e"
+    joint = "Σ points" if a.case.shared_scales else "Σ g"
     return Table(
         "Issues", ("Issue", "Kind", *(f"{p}: best\nstake (share)" for p in names), f"Joint value ({joint})", "Why"),
         tuple(rows), tuple(i.kind for i in a.issues),
         f"Stake = max − min points on the issue; share = stake / the party's total stakes; τ = {a.tau:g}. "
         + ("Equal importance compares raw stakes (shared scales)." if a.case.shared_scales
-           else "Equal importance compares shares; the joint value sums e = normalised points (0 worst, 1 best)."),
+           else "Equal importance compares shares; the joint value is what each option adds to the sum of normalised "
+                "gains g = (u − BATNA) / (best − BATNA), each party's points on its own scale, so the best option "
+                "of every issue is the one of the max-joint package."),
     )
 
 
 def trades_table(a: Analysis, limit: int = MAX_TRADES) -> Table:
-    """The logrolling pairs, best joint gain first."""
+    """Two-issue trades that leave every party strictly better off than the compromise package, best first.
+
+    The rows are :attr:`Analysis.trades` — the same trades, in the same order, as ``accord logroll`` lists.
+    """
+    lr = a.trades
     rows, styles = [], []
-    for p in a.issues.logrolling[:limit]:
-        if all(p.reference[issue] == opt for issue, (_, opt) in p.gets.items()):
-            # The compromise package already gives each party its preferred option here: nothing left to trade.
-            trade = "already in the compromise package:\n" + "\n".join(
-                f"{who}: {issue} = {opt}" for issue, (who, opt) in p.gets.items())
-        else:
-            trade = "\n".join(f"{who}: {issue} {p.reference[issue]} → {opt}" for issue, (who, opt) in p.gets.items())
-        changes = "\n".join(f"{q} {'+' if v >= 0 else ''}{fmt(v)}" for q, v in p.changes.items())
-        rows.append((f"{p.issues[0]} ×\n{p.issues[1]}", trade, changes, _value(a, p.joint_gain, True),
-                     "yes" if p.both_gain else "no"))
-        styles.append("yes" if p.both_gain else "no")
-    shown = min(limit, len(a.issues.logrolling))
-    caption = (f"{a.issues.logrolling_count} pair(s) of opposed issues have different priorities "
-               f"(|π_ik/π_il − π_jk/π_jl| > τ·max); {shown} shown, best joint gain first. Each party gets its "
-               f"preferred option on the issue it weighs relatively more; changes are in each party's points, "
-               f"measured from the compromise package "
-               f"({', '.join(f'{k}={v}' for k, v in a.issues.reference.items())}).")
-    return Table("Trades (logrolling)", ("Issues", "Trade (who gets what)", "Change (points)",
-                                         f"Joint gain ({a.bargaining.scale})", "Both gain"),
+    who = "both" if len(lr.between) == 2 else f"all {len(lr.between)}"
+    for t in lr.trades[:limit]:
+        moves = "\n".join(f"{c.issue} {c.before} → {c.after}" for c in t.changes)
+        changes = "\n".join(f"{q} {'+' if v >= 0 else ''}{fmt(v)}" for q, v in t.gains.items())
+        rows.append((" ×\n".join(c.issue for c in t.changes), moves, changes, _value(a, t.joint_gain, True),
+                     f"{who}, strictly"))
+        styles.append("yes")
+    ref = ", ".join(f"{k}={v}" for k, v in lr.reference.items())
+    if lr.trades:
+        caption = (f"{lr.count} two-issue trade(s) over {lr.pairs} issue pair(s) leave every party strictly better "
+                   f"off than the compromise package ({ref}); the best of each issue pair is listed, "
+                   f"{min(limit, len(lr.trades))} shown, best joint gain first (`accord logroll` lists the same). "
+                   f"Changes are in each party's own points; the joint gain is in {lr.scale}.")
+    else:
+        caption = (f"No trade: {lr.message or 'no two-issue trade leaves every party strictly better off'} "
+                   f"(from the compromise package: {ref}).")
+    return Table("Trades (logrolling)", ("Issues", "Trade (from the compromise package)", "Change (points)",
+                                         f"Joint gain ({lr.scale})", "Better off"),
                  tuple(rows), tuple(styles), caption)
+
+
+def _pass_words(a: Analysis) -> str:
+    """What it takes to be in the zone, in words: every party at its BATNA, or passing the case's rule."""
+    return "give every party at least its BATNA" if a.case.unanimous else "pass the agreement rule"
+
+
+def zone_empty_text(a: Analysis) -> str:
+    """Why there is no bargaining zone, under the case's agreement rule (one sentence)."""
+    if a.case.unanimous:
+        return "no package gives every party at least its BATNA."
+    return (f"no package passes the agreement rule ({a.case.agreement.describe(a.case.n_parties)}, each at "
+            "least at its BATNA).")
 
 
 def zone_table(a: Analysis) -> Table:
@@ -117,13 +191,32 @@ def zone_table(a: Analysis) -> Table:
         rows.append((p, fmt(float(b.batnas[q])), fmt(float(b.ideal[q])), zone_best,
                      fmt(a.potential.even_split_utilities[p])))
     if b.zopa_empty:
-        caption = "The bargaining zone is EMPTY: no package gives every party at least its BATNA."
+        caption = f"The bargaining zone is EMPTY: {zone_empty_text(a)}"
     else:
+        size = ("not counted (too many packages)" if b.zone_size is None
+                else f"{b.zone_size:,} package(s) pass")
         caption = (f"The bargaining zone is not empty: {b.zone_frontier_size} of the {b.frontier_size} frontier "
-                   f"point(s) give every party at least its BATNA.")
+                   f"point(s) {_pass_words(a)}; zone size: {size}.")
+    if not a.case.unanimous:
+        caption += f" Agreement rule: {a.case.agreement.describe(a.case.n_parties)}."
     return Table("BATNAs and bargaining zone", ("Party", "BATNA", "Best possible", "Best in zone",
                                                 "Compromise package"), tuple(rows),
                  ("empty" if b.zopa_empty else "",) * len(rows), caption)
+
+
+def _ties_text(a: Analysis) -> str:
+    """What the tie rule did: how many packages reach each solution's value, and where max joint lies."""
+    b = a.bargaining
+    mj = b.solutions["max_joint"]
+    parts = [f"max joint value: {mj.tied_packages:,} package(s) reach it"
+             + (", the one shown is inside the zone" if mj.in_zone and not a.zopa_empty else
+                ", none inside the zone" if not a.zopa_empty else "")]
+    for key, sol in b.solutions.items():
+        if key != "max_joint" and sol.tied_points > 1:
+            parts.append(f"{SOLUTION_LABELS.get(key, key)}: {sol.tied_points} points tie "
+                         f"({sol.tied_packages:,} packages)")
+    return ("; " + "; ".join(parts) + "; ties go to the most balanced point (normalised gains, worst-off first), "
+            "then the first package in option order, never to the first-listed party")
 
 
 def solutions_table(a: Analysis) -> Table:
@@ -147,8 +240,9 @@ def solutions_table(a: Analysis) -> Table:
                     else f"{pct(float(sol.shares[q]))} of surplus")
             cells.append(f"{fmt(float(sol.utilities[q]))}\n{note}")
         cells.append(_value(a, sol.joint_value))
-        cells.append("\n".join(f"{k}={v}" for k, v in sol.package.items())
-                     + (f"\n({sol.package_count:,} packages reach it)" if sol.package_count > 1 else ""))
+        reach = (f"\n({sol.tied_packages:,} packages reach this value)" if sol.tied_packages > sol.package_count
+                 else f"\n({sol.package_count:,} packages reach it)" if sol.package_count > 1 else "")
+        cells.append("\n".join(f"{k}={v}" for k, v in sol.package.items()) + reach)
         rows.append(tuple(cells))
     share_def = ("raw surplus u_i − b_i over the total" if a.case.shared_scales
                  else "g_i / Σ g_j, g = normalised gain over the BATNA")
@@ -157,7 +251,7 @@ def solutions_table(a: Analysis) -> Table:
                "frontier point with the smallest |u_A − u_B|)"
                + ("; egalitarian and utilitarian use raw points (shared scales)" if a.case.shared_scales else
                   "; egalitarian and utilitarian need shared scales and are not shown")
-               + "; max joint value is taken over all packages, inside the zone or not"
+               + _ties_text(a)
                + (". No solution points: the zone is empty." if a.zopa_empty else "."))
     return Table("Solution points (claiming value)", ("Solution", *names, f"Joint value ({b.scale})",
                                                       "Package"), tuple(rows), (), caption)

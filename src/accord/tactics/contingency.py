@@ -1,4 +1,5 @@
-"""Contingency contracts: terms that depend on an uncertain event and make both parties better off (DOMAIN §6).
+"""Contingency contracts: terms that depend on an uncertain event and make both parties better off
+(docs/concepts.md#contingency-contracts).
 
 When two parties differ in what they expect (their probabilities for an event), in how much risk they will
 bear, in how patient they are, or in what they already stand to gain or lose in each outcome (their
@@ -48,6 +49,30 @@ Status = Literal["pass", "fail", "not stated"]
 
 #: The seed's four cautionary conditions, in its order.
 CONDITIONS = ("no_conflict_of_interest", "enforceable", "measurable", "continued_interaction")
+
+#: Each condition as a question a negotiator asks about the term (plain words, for every output).
+CONDITION_QUESTIONS = {
+    "no_conflict_of_interest": "Can either side steer the outcome?",
+    "enforceable": "Can the term be enforced?",
+    "measurable": "Can the outcome be measured clearly?",
+    "continued_interaction": "Do the sides stay in contact until the outcome is known?",
+}
+#: The plain answer that makes each condition hold.
+_GOOD_ANSWER = {"no_conflict_of_interest": "no", "enforceable": "yes", "measurable": "yes",
+                "continued_interaction": "yes"}
+_BAD_ANSWER = {"no_conflict_of_interest": "yes", "enforceable": "no", "measurable": "no",
+               "continued_interaction": "no"}
+
+#: The warning every contingent term carries (Thompson; Bazerman and Gillespie 1999).
+EAGER_WARNING = (
+    "If the other side is eager to take this bet, ask why: it may know more about the outcome than you do. "
+    "Check its forecast against independent information before you sign."
+)
+#: How the term is chosen, in plain words (the exact objective is in the JSON output).
+PLAIN_OBJECTIVE = (
+    "the payments are chosen to make the product of the two sides' gains as large as possible (the Nash "
+    "bargaining solution), which gives each side half of the value created"
+)
 
 # Below this |a|·(spread of money) the CARA certainty equivalent is computed by its second-order expansion,
 # because −log E[e^(−aX)]/a loses all precision as a → 0.
@@ -138,9 +163,22 @@ class Check:
         """True when the condition passes."""
         return self.status == "pass"
 
+    @property
+    def plain(self) -> str:
+        """The condition as a question and its answer in the user's words, with the fix when it fails."""
+        question = CONDITION_QUESTIONS[self.name]
+        if self.status == "pass":
+            answer = _GOOD_ANSWER[self.name]
+        elif self.status == "fail":
+            answer = _BAD_ANSWER[self.name]
+        else:
+            answer = "the case does not say"
+        text = f"{question} {answer.capitalize()}: {self.evidence}"
+        return text + (f". To do: {self.fix}." if self.fix else ".")
+
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "status": self.status, "condition": self.condition, "evidence": self.evidence,
-                "fix": self.fix}
+                "fix": self.fix, "in_words": self.plain}
 
 
 def check_conditions(event: Event) -> tuple[Check, ...]:
@@ -396,6 +434,39 @@ class ContingentContract:
         """Names of the four conditions that do not pass."""
         return tuple(c.name for c in self.checks if not c.ok)
 
+    def explanation(self) -> list[str]:
+        """What the value created is, in plain words: each side's expected value under its own beliefs, and
+        that after the event the term only moves money from one side to the other."""
+        a, b, u = self.payer, self.payee, self.unit
+        d = self.differences
+        why = {"expectations": "the two sides forecast the event differently",
+               "risk attitudes": "one side minds risk more than the other",
+               "time preferences": "one side is more patient than the other",
+               "capabilities (exposure)": "the event hits the two sides' own positions differently"}
+        reasons = [why.get(k, k) for k in d.kinds]
+        lines = [
+            f"Value created: {self.value_created:,.2f} {u} in today's money. It is not new money: each side values "
+            f"the term by its own forecast of {self.event}"
+            + (", its own attitude to risk and its own patience" if len(d.kinds) > 1 else "")
+            + f", and by those measures {a} gains {self.gain_money[a]:+,.2f} {u} and {b} "
+            f"{self.gain_money[b]:+,.2f} {u}.",
+            f"By its own probabilities, {a} expects to receive {self.expected_payment[a]:+,.2f} {u} from the term "
+            f"and {b} {self.expected_payment[b]:+,.2f} {u} (today's value). Both can be right only in their own "
+            "eyes: " + ("; ".join(reasons) if reasons else "the sides differ") + ".",
+            f"Once {self.event} is known, the term is a transfer: one side pays the other the amount its outcome "
+            "says, and one side will have done worse than its forecast promised.",
+        ]
+        for p in (a, b):
+            w = self.worst_case[p]
+            if w.payment < 0:
+                lines.append(f"Worst case for {p}: {self.event} is {w.outcome!r} (its own probability "
+                             f"{w.probability:.0%}), where {p} pays {abs(w.payment):,.2f} {u} in all.")
+        return lines
+
+    def cautions(self) -> list[str]:
+        """The four cautionary conditions in plain words, then the warning about an eager counterpart."""
+        return [c.plain for c in self.checks] + [EAGER_WARNING]
+
     def wording(self) -> list[str]:
         """The term in plain words, one line per part."""
         size = max(1.0, abs(self.fixed), float(np.max(np.abs(self.payments))))
@@ -435,6 +506,8 @@ class ContingentContract:
             "worst_case": {p: w.to_dict() for p, w in self.worst_case.items()},
             "checks": {c.name: c.to_dict() for c in self.checks},
             "flags": list(self.flags),
+            "explanation": self.explanation(),
+            "cautions": self.cautions(),
             "differences": self.differences.to_dict(),
             "nash_product": self.nash_product,
             "method": self.method,

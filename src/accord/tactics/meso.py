@@ -2,14 +2,22 @@
 
 A proposer A makes k whole-package offers at once, all worth the same to A, that differ as much as possible
 for the other side B (Medvec et al. 2005; Leonardelli et al. 2019). A is seen as flexible, and B's choice
-reveals B's priorities — the seed's "inductive reasoning". This module makes that precise (DOMAIN §6):
+reveals B's priorities — the seed's "inductive reasoning". This module makes that precise
+(docs/concepts.md#mesos):
 
 * **Equal value.** Every offer's normalised gain for A, g_A = (u_A − b_A) / (u_A^max − b_A), lies within
   ``tolerance`` of a ``level`` (or of a points ``target`` converted to a level).
 * **Belief.** A holds hypotheses h about B's priorities — utility tables U_h scaled so B's worst package is
-  0 and its best 1 — with probabilities p_h (:class:`Belief`). The default family comes from A's estimate of
-  B (the estimate, "issue k matters most" for every k by swapping priorities, all issues equal), or without
-  an estimate from "B is opposed to A on every issue" shapes with "issue k matters most" weights.
+  0 and its best 1 — with probabilities p_h (:class:`Belief`). The default family is built around an
+  estimate of B (the estimate, "issue k matters most" for every k by swapping priorities, all issues equal):
+  A's estimate of B when the case holds one, otherwise B's preferences as the case file states them (used as
+  A's estimate, and said so). The fixed-pie assumption — "B is opposed to A on every issue" — is used only
+  when asked for (``assume="fixed-pie"``), to show the contrast: on a case with compatible issues it offers
+  what is worse for both sides (Thompson's fixed-pie perception). Every result names the belief it used.
+* **No lose-lose options.** Whatever the belief, an option that every party ranks strictly below another
+  option of the same issue (on a compatible issue: anything but the shared best) is never put on the table
+  (:func:`lose_lose_options`); issues touched by interaction terms are left alone, since there swapping one
+  option for another need not help everyone.
 * **Offers.** For each hypothesis, the package best for h among A's equal-value packages, found exactly
   (vectorised enumeration when the space is small, otherwise a 0/1 integer programme). From these
   candidates, the k whose answer teaches the most: the subset maximising the mutual information between the
@@ -37,10 +45,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
 from math import comb
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
+from accord.analysis.agreement import below_batna_warning
 from accord.analysis.frontier import grid_note
 from accord.errors import RequestError
 from accord.model import Case, Package, Preferences
@@ -65,6 +74,14 @@ TOP_WEIGHT = 3.0
 SUBSET_LIMIT = 20_000
 #: Ties in hypothesis utility are within this absolute slack (utilities are in [0, 1]).
 TIE = 1e-9
+
+#: What the default belief is built around: an estimate of the other side (the case's estimate, else the case
+#: file's preferences for it), or the fixed-pie assumption (opposed on every issue), only when asked for.
+Assumption = Literal["estimate", "fixed-pie"]
+ASSUMPTIONS: tuple[str, ...] = ("estimate", "fixed-pie")
+#: Subtracted from a hypothesis table for a lose-lose option, so the integer programme never picks one while
+#: any other package is in the band (hypothesis utilities lie in [0, 1]).
+_LOSE_LOSE_PENALTY = 2.0
 
 CHOICE_MODEL = ("logit: P(j | h) = exp(λ·U_h(offer j)) / Σ_l exp(λ·U_h(offer l)), U_h scaled to 0 at the "
                 "other side's worst package and 1 at its best under hypothesis h")
@@ -113,6 +130,9 @@ class Belief:
         The last offers shown with this belief (what ``--update`` applies the answer to).
     history : tuple of (offers, chosen index)
         Earlier rounds.
+    source : str
+        What the belief was built from, in words (e.g. "the case file's preferences for B, used as A's
+        estimate"); every MESO result repeats it.
 
     Examples
     --------
@@ -134,6 +154,7 @@ class Belief:
     proposer: str | None = None
     offers: tuple[Package, ...] = ()
     history: tuple[tuple[tuple[Package, ...], int], ...] = ()
+    source: str = ""
 
     def __post_init__(self) -> None:
         p = np.asarray(self.probabilities, dtype=float)
@@ -158,26 +179,28 @@ class Belief:
     def from_tables(cls, about: str, issues: Sequence[str], options: Sequence[Sequence[str]],
                     tables: Sequence[FloatArray], names: Sequence[str],
                     probabilities: Sequence[float] | FloatArray | None = None, *,
-                    rationality: float = DEFAULT_RATIONALITY, proposer: str | None = None) -> Belief:
+                    rationality: float = DEFAULT_RATIONALITY, proposer: str | None = None,
+                    source: str = "") -> Belief:
         """A belief from raw per-issue tables (hypotheses × options); tables are rescaled to [0, 1]."""
         h = len(names)
         p = np.full(h, 1.0 / max(h, 1)) if probabilities is None else np.asarray(probabilities, dtype=float)
         return cls(about, tuple(issues), tuple(tuple(o) for o in options), tuple(names),
                    _normalise_tables([np.atleast_2d(np.asarray(t, dtype=float)) for t in tables]), p,
-                   float(rationality), proposer)
+                   float(rationality), proposer, source=source)
 
     @classmethod
     def from_weights(cls, about: str, issues: Sequence[str], options: Sequence[Sequence[str]],
                      shapes: Sequence[FloatArray], weights: Sequence[Sequence[float]] | FloatArray,
                      names: Sequence[str], probabilities: Sequence[float] | FloatArray | None = None, *,
-                     rationality: float = DEFAULT_RATIONALITY, proposer: str | None = None) -> Belief:
+                     rationality: float = DEFAULT_RATIONALITY, proposer: str | None = None,
+                     source: str = "") -> Belief:
         """A belief from per-issue value shapes e_k (in [0, 1]) and one weight vector per hypothesis."""
         w = np.atleast_2d(np.asarray(weights, dtype=float))
         if w.shape[1] != len(issues) or np.any(w < 0):
             raise RequestError("each hypothesis needs one non-negative weight per issue")
         tables = [w[:, k][:, None] * np.asarray(shapes[k], dtype=float)[None, :] for k in range(len(issues))]
         return cls.from_tables(about, issues, options, tables, names, probabilities, rationality=rationality,
-                               proposer=proposer)
+                               proposer=proposer, source=source)
 
     # -- evaluation ----------------------------------------------------------------------------------------
     @property
@@ -239,6 +262,7 @@ class Belief:
             "version": 1,
             "about": self.about,
             "proposer": self.proposer,
+            "source": self.source,
             "choice_model": {"rule": "logit", "rationality": self.rationality, "definition": CHOICE_MODEL},
             "issues": {i: list(o) for i, o in zip(self.issues, self.options, strict=True)},
             "hypotheses": [
@@ -325,8 +349,10 @@ class Belief:
             else:
                 raise RequestError("each hypothesis needs 'scores' or 'weights'", place=where)
         tables = [np.stack([row[k] for row in rows]) for k in range(case.n_issues)]
+        source = data.get("source")
         belief = cls.from_tables(about, case.issue_names, [i.options for i in case.issues], tables, names, probs,
-                                 rationality=float(rationality), proposer=proposer)
+                                 rationality=float(rationality), proposer=proposer,
+                                 source=source if isinstance(source, str) else "")
         offers = tuple(_read_package(case, x, f"offers[{j}]") for j, x in enumerate(data.get("offers") or []))
         history = []
         for r, rnd in enumerate(data.get("history") or []):
@@ -368,54 +394,91 @@ def _read_package(case: Case, spec: Any, where: str) -> Package:
         raise RequestError(err.message, place=where) from None
 
 
-def default_shapes(case: Case, proposer: str, about: str) -> tuple[list[FloatArray], FloatArray | None, str]:
+def belief_source(case: Case, proposer: str, about: str, assume: Assumption = "estimate") -> str:
+    """In words, what :func:`default_shapes` builds the belief about ``about`` from (every output repeats it)."""
+    _check_assumption(assume)
+    if assume == "fixed-pie":
+        return (f"the fixed-pie assumption, on request: {about} is taken to be opposed to {proposer} on every "
+                "issue")
+    if case.estimate(proposer, about) is not None:
+        return f"{proposer}'s estimate of {about} (from the case file)"
+    return (f"the case file's preferences for {about}, used as {proposer}'s estimate (the case holds no estimate "
+            f"of {proposer}'s; check them at the table)")
+
+
+def _check_assumption(assume: str) -> None:
+    if assume not in ASSUMPTIONS:
+        raise RequestError(f"unknown assumption {assume!r}; use one of: {', '.join(ASSUMPTIONS)}")
+
+
+def default_shapes(case: Case, proposer: str, about: str, assume: Assumption = "estimate"
+                   ) -> tuple[list[FloatArray], FloatArray | None, str]:
     """Per-issue value shapes e_k ∈ [0, 1] assumed for ``about``, its estimated weights, and their source.
 
-    From ``proposer``'s estimate of ``about`` when the case holds one (its additive part); otherwise the
-    fixed-pie assumption e_k = 1 − e_{proposer,k}: ``about`` is taken to be opposed to the proposer on every
-    issue (issues the proposer does not care about get a flat shape).
+    From ``proposer``'s estimate of ``about`` when the case holds one, otherwise from ``about``'s preferences
+    in the case file, which stand in for the proposer's estimate (their additive part; weights are the
+    importance shares r_k / Σ_l r_l, with r_k the stake on issue k). Only with ``assume="fixed-pie"`` is
+    ``about`` taken to be opposed to the proposer on every issue, e_k = 1 − e_{proposer,k} (issues the proposer
+    does not care about get a flat shape, and the weights are left to the hypotheses): Thompson's fixed-pie
+    perception, useful to show what it costs.
+
+    Examples
+    --------
+    >>> case = Case.from_tables("t", {"a": ["x", "y"], "b": ["p", "q"]},
+    ...     {"A": {"a": [0, 1], "b": [0, 1]}, "B": {"a": [0, 3], "b": [1, 0]}})
+    >>> shapes, weights, _ = default_shapes(case, "A", "B")
+    >>> [s.tolist() for s in shapes], weights.tolist()
+    ([[0.0, 1.0], [1.0, 0.0]], [0.75, 0.25])
+    >>> [s.tolist() for s in default_shapes(case, "A", "B", "fixed-pie")[0]]
+    [[1.0, 0.0], [1.0, 0.0]]
     """
-    est: Preferences | None = case.estimate(proposer, about)
-    if est is not None:
+    source = belief_source(case, proposer, about, assume)
+    if assume != "fixed-pie":
+        est: Preferences | None = case.estimate(proposer, about)
+        prefs = est if est is not None else case.preferences[case.party_index(about)]
         shapes, stakes = [], []
-        for row in est.scores:
+        for row in prefs.scores:
             a = np.asarray(row, dtype=float)
             r = float(a.max() - a.min())
             shapes.append((a - a.min()) / r if r > 0 else np.zeros_like(a))
             stakes.append(r)
         w = np.asarray(stakes)
         weights = w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / len(w))
-        return shapes, weights, f"{proposer}'s estimate of {about}"
+        return shapes, weights, source
     a_idx = case.party_index(proposer)
     shapes = []
     for s in case.scores:
         a = s[a_idx]
         r = float(a.max() - a.min())
         shapes.append(1.0 - (a - a.min()) / r if r > 0 else np.zeros_like(a))
-    return shapes, None, f"no estimate: {about} assumed opposed to {proposer} on every issue"
+    return shapes, None, source
 
 
 def default_belief(case: Case, proposer: str, about: str | None = None, *, count: int = 3, seed: int = 0,
-                   rationality: float = DEFAULT_RATIONALITY) -> Belief:
+                   rationality: float = DEFAULT_RATIONALITY, assume: Assumption = "estimate") -> Belief:
     """The default hypothesis family about ``about``'s priorities, with uniform probabilities.
 
-    With ``proposer``'s estimate of ``about``: the estimate's own priorities (importance shares π_k), for each
-    issue k "k matters most" (π_k swapped with the largest share), and "all issues equal". Without one: the
-    shapes of :func:`default_shapes` with, for each issue k, weight 3 on k and 1 on each other issue
+    Around an estimate of ``about`` (``proposer``'s estimate from the case, else ``about``'s preferences in the
+    case file; see :func:`default_shapes`): the estimate's own priorities (importance shares π_k), for each
+    issue k "k matters most" (π_k swapped with the largest share), and "all issues equal". With
+    ``assume="fixed-pie"``: the opposed shapes with, for each issue k, weight 3 on k and 1 on each other issue
     (normalised), and "all issues equal". Identical weight vectors are merged; if fewer than ``count``
-    remain, seeded random perturbations (half the estimate, half a Dirichlet(1) draw) are added.
+    remain, seeded random perturbations (half the estimate, half a Dirichlet(1) draw) are added. The belief's
+    ``source`` says which of these it was built from.
 
     Examples
     --------
     >>> case = Case.from_tables("t", {"a": ["x", "y"], "b": ["p", "q"]},
-    ...     {"A": {"a": [0, 1], "b": [0, 1]}, "B": {"a": [1, 0], "b": [1, 0]}})
+    ...     {"A": {"a": [0, 1], "b": [0, 1]}, "B": {"a": [1, 0], "b": [2, 0]}})
     >>> default_belief(case, "A").names
+    ('as in the case file', 'a matters most', 'all issues equal')
+    >>> default_belief(case, "A", assume="fixed-pie").names
     ('a matters most', 'b matters most', 'all issues equal')
     """
     if about is None:
         about = next(p for p in case.party_names if p != proposer)
     m = case.n_issues
-    shapes, est_w, _ = default_shapes(case, proposer, about)
+    shapes, est_w, source = default_shapes(case, proposer, about, assume)
     names: list[str] = []
     weights: list[FloatArray] = []
 
@@ -426,7 +489,7 @@ def default_belief(case: Case, proposer: str, about: str | None = None, *, count
             weights.append(w)
 
     if est_w is not None:
-        add("as estimated", est_w)
+        add("as estimated" if case.estimate(proposer, about) is not None else "as in the case file", est_w)
         top = int(np.argmax(est_w))
         for k in range(m):
             w = est_w.copy()
@@ -445,7 +508,7 @@ def default_belief(case: Case, proposer: str, about: str | None = None, *, count
         tries += 1
         add(f"perturbation {len(names) + 1}", 0.5 * base + 0.5 * rng.dirichlet(np.ones(m)))
     return Belief.from_weights(about, case.issue_names, [i.options for i in case.issues], shapes,
-                               np.stack(weights), names, rationality=rationality, proposer=proposer)
+                               np.stack(weights), names, rationality=rationality, proposer=proposer, source=source)
 
 
 def _logit(x: FloatArray) -> FloatArray:
@@ -535,7 +598,9 @@ class MesoOffer:
     gain : float
         The proposer's normalised gain g_A.
     serves : str
-        The hypothesis this offer is best for (among A's equal-value packages).
+        The hypothesis this offer is best for (among A's equal-value packages); for a seeded mixture of
+        hypotheses, "mixture ..."; "variant on k" when every hypothesis points at the same few packages and
+        this one is the believed-best package that changes issue k from the first candidate.
     best_for : tuple of str
         Every hypothesis of the belief it is best for.
     expected_utility : float
@@ -598,6 +663,15 @@ class MesoSet:
     notes : tuple of str
     grid : str
         The grids real issues were analysed on ("" if none): offers are packages of grid options.
+    belief_source : str
+        What the belief was built from, in words (the counterpart's estimate, the case file's preferences
+        used as one, a belief given by the caller, or the fixed-pie assumption on request).
+    left_off : tuple of str
+        Options never put on the table because every party ranks them below another option of the same issue
+        (``"issue: option"``; see :func:`lose_lose_options`).
+    below_batna : tuple of int
+        Numbers (1, 2, ...) of the offers worth less to the counterpart than its BATNA under the case's
+        preferences (an analyst's check; the notes warn about them).
     """
 
     party: str
@@ -617,11 +691,17 @@ class MesoSet:
     method: str
     notes: tuple[str, ...] = ()
     grid: str = ""
+    belief_source: str = ""
+    left_off: tuple[str, ...] = ()
+    below_batna: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "party": self.party,
             "counterpart": self.counterpart,
+            "belief_source": self.belief_source,
+            "left_off": list(self.left_off),
+            "below_batna": list(self.below_batna),
             "level": self.level,
             "target": self.target,
             "tolerance": self.tolerance,
@@ -642,6 +722,68 @@ class MesoSet:
             "notes": list(self.notes),
             "grid": self.grid,
         }
+
+
+def lose_lose_options(case: Case) -> tuple[tuple[int, ...], ...]:
+    """Per issue, the options that every party ranks strictly below another option of the same issue.
+
+    On a compatible issue (some option is best for every party; see docs/concepts.md) these are the options
+    that make an agreement lose-lose there; on any issue, swapping such an option for the one every party
+    prefers raises every party's points, so no offer should contain it. Issues that some party's interaction
+    terms touch are left alone (there a swap need not raise everyone's points).
+
+    Parameters
+    ----------
+    case : Case
+
+    Returns
+    -------
+    tuple of tuple of int
+        Option indices per issue (empty where there are none).
+
+    Notes
+    -----
+    Option o of issue k is left off when ∃ o' : s_ik(o') > s_ik(o) for every party i (the parties' own points,
+    so no common scale is needed). O(Σ_k |options_k|² · n).
+
+    Examples
+    --------
+    >>> case = Case.from_tables("t", {"room": ["small", "large", "hall"], "fee": ["low", "high"]},
+    ...     {"A": {"room": [0, 2, 1], "fee": [0, 1]}, "B": {"room": [1, 3, 0], "fee": [1, 0]}})
+    >>> lose_lose_options(case)
+    ((0, 2), ())
+    """
+    touched = {k for prefs in case.preferences for term in prefs.interactions for k in term.issues}
+    out: list[tuple[int, ...]] = []
+    for k, scores in enumerate(case.scores):
+        s = np.asarray(scores, dtype=float)  # (parties, options)
+        if k in touched:
+            out.append(())
+            continue
+        # better[o', o] is True when every party strictly prefers o' to o
+        better = np.all(s[:, :, None] > s[:, None, :], axis=0)
+        out.append(tuple(int(o) for o in np.flatnonzero(better.any(axis=0))))
+    return tuple(out)
+
+
+def _allowed_mask(packages: IntArray, left_off: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """Rows of ``packages`` that use no left-off option."""
+    keep = np.ones(packages.shape[0], dtype=bool)
+    for k, opts in enumerate(left_off):
+        if opts:
+            keep &= ~np.isin(packages[:, k], opts)
+    return keep
+
+
+def _penalised(tables: Sequence[FloatArray], left_off: tuple[tuple[int, ...], ...]) -> list[FloatArray]:
+    """Hypothesis tables with every left-off option made worse than any package without one."""
+    out = []
+    for t, opts in zip(tables, left_off, strict=True):
+        t = np.array(t, dtype=float)
+        if opts:
+            t[list(opts)] -= _LOSE_LOSE_PENALTY
+        out.append(t)
+    return out
 
 
 def _party_best(case: Case, a: int, maximise: bool = True) -> float:
@@ -665,6 +807,7 @@ def meso_set(
     seed: int = 0,
     counterpart: str | None = None,
     rationality: float | None = None,
+    assume: Assumption = "estimate",
 ) -> MesoSet:
     """A MESO set: ``count`` packages of equal value to ``party``, each best for a different hypothesis.
 
@@ -682,13 +825,17 @@ def meso_set(
     tolerance : float
         Half-width of the band on g_A (> 0; default 0.02).
     belief : Belief, optional
-        Hypotheses about the other side; default :func:`default_belief`.
+        Hypotheses about the other side; default :func:`default_belief` (built around the proposer's estimate
+        of the counterpart, else the counterpart's preferences in the case file).
     seed : int
         Seed for the perturbation hypotheses (default belief) and mixture hypotheses (too few candidates).
     counterpart : str, optional
         The party the offers are aimed at (default: the belief's subject, or the first other party).
     rationality : float, optional
         λ of the logit choice model (default: the belief's, 10).
+    assume : {"estimate", "fixed-pie"}
+        What the default belief is built around; ``"fixed-pie"`` (the counterpart opposed on every issue) only
+        to show the contrast. Not with ``belief``.
 
     Returns
     -------
@@ -702,6 +849,10 @@ def meso_set(
 
     Notes
     -----
+    Options that every party ranks below another option of the same issue (:func:`lose_lose_options`) are
+    never offered, whatever the belief; offers worth less to the counterpart than its BATNA under the case's
+    preferences are listed in ``below_batna`` with a note.
+
     Band: g_A ∈ [level − tolerance, level + tolerance], i.e. u_A ∈ b_A + (level ± tolerance)(u_A^max − b_A)
     (A's true utility, interactions included). For each hypothesis h the candidate is
     argmax {U_h(ω) : ω in the band} — exact: vectorised enumeration when at most
@@ -718,7 +869,7 @@ def meso_set(
     ...     {"A": {"a": [0, 1, 2], "b": [0, 1, 2]}, "B": {"a": [2, 1, 0], "b": [4, 2, 0]}})
     >>> s = meso_set(case, "A", level=0.5, count=2)
     >>> [o.package for o in s.offers]
-    [{'a': '0', 'b': '2'}, {'a': '2', 'b': '0'}]
+    [{'a': '2', 'b': '0'}, {'a': '0', 'b': '2'}]
     >>> [o.utilities["A"] for o in s.offers]
     [2.0, 2.0]
     """
@@ -756,18 +907,26 @@ def meso_set(
         level = DEFAULT_LEVEL
     if not (np.isfinite(level) and 0 <= level <= 1):
         raise RequestError(f"level must be between 0 (the BATNA) and 1 (the best package), not {level}")
+    _check_assumption(assume)
     if belief is None:
         belief = default_belief(case, party, counterpart, count=count, seed=seed,
-                                rationality=DEFAULT_RATIONALITY if rationality is None else rationality)
+                                rationality=DEFAULT_RATIONALITY if rationality is None else rationality,
+                                assume=assume)
     else:
+        if assume != "estimate":
+            raise RequestError(f"give a belief or assume {assume!r}, not both")
         belief.check(case)
         if belief.about != counterpart:
             raise RequestError(f"the belief is about {belief.about!r}, not {counterpart!r}")
     if rationality is not None:
         belief = replace(belief, rationality=float(rationality))
+    source = belief.source or "a belief given by the caller"
+    if belief.history:
+        source += f"; updated by Bayes' rule after {len(belief.history)} answer(s)"
+    left_off = lose_lose_options(case)
     small = restricted_size(case) <= ENUMERATION_LIMIT
     if defaulted and small:
-        chosen_level = _default_level(case, a, b, span, tolerance, belief, count)
+        chosen_level = _default_level(case, a, b, span, tolerance, belief, count, left_off)
         if abs(chosen_level - level) > 1e-12:
             notes.append(f"no package set worth g = {DEFAULT_LEVEL:g} ± {tolerance:g} to {party} serves {count} "
                          f"hypotheses; used g = {chosen_level:.3g}, the nearest level that serves the most")
@@ -786,10 +945,14 @@ def meso_set(
                      f"achievable level g = {snapped:.3g}")
         level = snapped
         band = Band(a, b + (level - tolerance) * span, b + (level + tolerance) * span)
+    if any(left_off) and not _band_has_allowed(case, band, left_off, small):
+        raise RequestError(f"every package worth g = {level:.3g} ± {tolerance:g} to {party} contains an option "
+                           f"that every party ranks below another ({_left_off_text(case, left_off)}); choose "
+                           "another level or widen the tolerance")
     if small:
-        cands, best_for, method = _candidates_enumerated(case, band, belief, count, seed)
+        cands, best_for, method = _candidates_enumerated(case, band, belief, count, seed, left_off)
     else:
-        cands, best_for, method = _candidates_milp(case, band, belief, count, seed)
+        cands, best_for, method = _candidates_milp(case, band, belief, count, seed, left_off)
     if len(cands) < count:
         notes.append(f"only {len(cands)} distinct package(s) serve the hypotheses within g = {level:.3g} ± "
                      f"{tolerance:g}; widen the tolerance for more")
@@ -810,11 +973,17 @@ def meso_set(
             float((util[j, a] - b) / span), cands[c][1], best_for.get(pkg, ()),
             float(u_s[j] @ belief.probabilities), float(belief.probabilities @ p_jh[:, j])))
     c_idx = case.party_index(counterpart)
-    short = [j + 1 for j in range(len(offers)) if util[j, c_idx] < case.batnas[c_idx] - eps]
+    c_eps = 1e-9 * max(1.0, abs(float(case.batnas[c_idx])))
+    short = [j + 1 for j in range(len(offers)) if util[j, c_idx] < case.batnas[c_idx] - c_eps]
     if short:
-        # an analyst's check with the true preferences (the proposer itself cannot see it)
-        notes.append(f"offer(s) {', '.join(map(str, short))} give {counterpart} less than its BATNA under the "
-                     "case's true preferences; a lower level may be needed")
+        # an analyst's check with the case's preferences (a proposer who only has its estimate cannot see it)
+        # the case's agreement rule decides whether such an offer is hopeless or can pass without them
+        notes.append(below_batna_warning(case, util, counterpart, tuple(short),
+                                         basis="under the case file's preferences")
+                     + "; a lower level may be needed")
+    if any(left_off):
+        notes.append(f"never offered, since every party ranks them below another option: "
+                     f"{_left_off_text(case, left_off)}")
     ua = util[:, a]
     k = len(offers)
     pairs = list(combinations(range(k), 2))
@@ -825,7 +994,25 @@ def meso_set(
     shown = replace(belief, offers=tuple(o.package_index for o in offers))
     return MesoSet(party, counterpart, float(level), b + level * span, float(tolerance), (band.low, band.high),
                    tuple(offers), float(ua.max() - ua.min()), float((ua.max() - ua.min()) / span), diversity, hdist,
-                   expected, info, shown, method, tuple(notes), grid_note(case))
+                   expected, info, shown, method, tuple(notes), grid_note(case), source,
+                   tuple(f"{case.issues[k].name}: {case.issues[k].options[o]}"
+                         for k, opts in enumerate(left_off) for o in opts), tuple(short))
+
+
+def _left_off_text(case: Case, left_off: tuple[tuple[int, ...], ...]) -> str:
+    return "; ".join(f"{case.issues[k].name}: {', '.join(case.issues[k].options[o] for o in opts)}"
+                     for k, opts in enumerate(left_off) if opts)
+
+
+def _band_has_allowed(case: Case, band: Band, left_off: tuple[tuple[int, ...], ...], small: bool) -> bool:
+    """Whether some package in the band uses no left-off option (exact: enumeration or the 0/1 programme)."""
+    if small:
+        packages = enumerate_packages(case)
+        inside = band.contains(case.preferences[band.party].utilities(packages))
+        return bool(np.any(inside & _allowed_mask(packages, left_off)))
+    zero = [np.zeros(n) for n in case.sizes]
+    found = optimise(case, _penalised(zero, left_off), band=band, method="milp")
+    return found is not None and found[1] > -_LOSE_LOSE_PENALTY / 2
 
 
 def _nearest(case: Case, band: Band) -> tuple[float | None, float | None]:
@@ -844,7 +1031,8 @@ def _best_rows(values: FloatArray, mean: FloatArray) -> IntArray:
     top = values.max(axis=0)
     tied = values >= top[None, :] - TIE
     score = np.where(tied, mean[:, None], -np.inf)
-    out: IntArray = np.argmax(score, axis=0)
+    # means equal up to rounding (the same sum taken over other terms) are a tie too: the first row wins
+    out: IntArray = np.argmax(score >= score.max(axis=0)[None, :] - TIE, axis=0)
     return out
 
 
@@ -852,8 +1040,8 @@ def _best_rows(values: FloatArray, mean: FloatArray) -> IntArray:
 LEVEL_SEARCH = 0.2
 
 
-def _default_level(case: Case, a: int, b: float, span: float, tolerance: float, belief: Belief, count: int
-                   ) -> float:
+def _default_level(case: Case, a: int, b: float, span: float, tolerance: float, belief: Belief, count: int,
+                   left_off: tuple[tuple[int, ...], ...] = ()) -> float:
     """The level nearest :data:`DEFAULT_LEVEL` whose band serves ``count`` hypotheses with distinct packages.
 
     Only used when the caller gave neither a level nor a target and the space is small enough to enumerate:
@@ -862,6 +1050,8 @@ def _default_level(case: Case, a: int, b: float, span: float, tolerance: float, 
     ``count``, the one serving the most (nearest on ties).
     """
     packages = enumerate_packages(case)
+    if any(left_off):
+        packages = packages[_allowed_mask(packages, left_off)]
     g = (case.preferences[a].utilities(packages) - b) / span
     u = belief.utilities(packages)
     mean = u @ belief.probabilities
@@ -890,9 +1080,17 @@ def _mixtures(belief: Belief, rng: np.random.Generator, n: int) -> tuple[FloatAr
     return alphas, names
 
 
-def _candidates_enumerated(case: Case, band: Band, belief: Belief, count: int, seed: int) -> _Candidates:
+def _variant_name(case: Case, k: int) -> str:
+    return f"variant on {case.issues[k].name}"
+
+
+def _candidates_enumerated(case: Case, band: Band, belief: Belief, count: int, seed: int,
+                           left_off: tuple[tuple[int, ...], ...] = ()) -> _Candidates:
     packages = enumerate_packages(case)
-    inside = packages[band.contains(case.preferences[band.party].utilities(packages))]
+    keep = band.contains(case.preferences[band.party].utilities(packages))
+    if any(left_off):
+        keep &= _allowed_mask(packages, left_off)
+    inside = packages[keep]
     u = belief.utilities(inside)  # (N, H)
     mean = u @ belief.probabilities
     rows = _best_rows(u, mean)
@@ -919,14 +1117,32 @@ def _candidates_enumerated(case: Case, band: Band, belief: Belief, count: int, s
                 seen.add(pkg)
                 cands.append((pkg, name))
                 best_for[pkg] = []
+    if len(cands) < count:
+        # every hypothesis and mixture points at the same few packages (a sharp belief): add, for each issue,
+        # the package the belief likes best among those that change that issue from the first candidate
+        first = cands[0][0]
+        for k in range(case.n_issues):
+            other = np.flatnonzero(inside[:, k] != first[k])
+            if other.size == 0:
+                continue
+            pkg = tuple(int(x) for x in inside[other[int(np.argmax(mean[other]))]])
+            if pkg not in seen and len(cands) < 3 * count:
+                seen.add(pkg)
+                cands.append((pkg, _variant_name(case, k)))
+                best_for[pkg] = []
     method = f"exact enumeration of {case.space_size:,} packages ({inside.shape[0]:,} in the band)"
     return cands, {k: tuple(v) for k, v in best_for.items()}, method
 
 
-def _candidates_milp(case: Case, band: Band, belief: Belief, count: int, seed: int) -> _Candidates:
+def _candidates_milp(case: Case, band: Band, belief: Belief, count: int, seed: int,
+                     left_off: tuple[tuple[int, ...], ...] = ()) -> _Candidates:
     mean_t = belief.mean_tables()
 
     def best(tables: list[FloatArray]) -> Package | None:
+        # left-off options cost more than any hypothesis utility (in [0, 1]) can repay; the caller checked
+        # that the band holds a package without one, so the optimum has none, and neither does any package
+        # meeting the floor below
+        tables = _penalised(tables, left_off) if any(left_off) else tables
         found = optimise(case, tables, band=band, method="milp")
         if found is None:
             return None
@@ -961,6 +1177,21 @@ def _candidates_milp(case: Case, band: Band, belief: Belief, count: int, seed: i
                 best_for[pkg] = []
             if len(cands) >= count:
                 break
+    if len(cands) < count:
+        # as in the enumeration: per issue, the best package for the mean belief that changes that issue
+        first = cands[0][0]
+        for k in range(case.n_issues):
+            if len(cands) >= 3 * count:
+                break
+            tables = _penalised(mean_t, left_off)
+            tables[k][first[k]] -= _LOSE_LOSE_PENALTY
+            found = optimise(case, tables, band=band, method="milp")
+            if found is None or found[1] <= -_LOSE_LOSE_PENALTY / 2:
+                continue  # no package in the band changes issue k without a left-off option
+            if found[0] not in seen and len(cands) < 3 * count:
+                seen.add(found[0])
+                cands.append((found[0], _variant_name(case, k)))
+                best_for[found[0]] = []
     method = f"exact 0/1 programme (HiGHS) per hypothesis over {case.space_size:,} packages"
     return cands, {k: tuple(v) for k, v in best_for.items()}, method
 

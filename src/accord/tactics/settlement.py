@@ -1,4 +1,4 @@
-"""Pre-settlement settlements and post-settlement settlements (DOMAIN §6).
+"""Pre-settlement settlements and post-settlement settlements (docs/concepts.md#tactics-that-create-value).
 
 * **Pre-settlement settlement (PreSS)** — a binding, partial, initial agreement on some issues (Thompson:
   formal, initial, partial), with the rest negotiated later. :func:`presettle` shows what fixing those issues
@@ -253,6 +253,8 @@ class Improvement:
         Π_i (u_i − a_i).
     joint_gain : float
         Σ gains (shared scales) or Σ g_i with the agreement as BATNA.
+    no_gain : tuple of str
+        The parties it leaves exactly where the agreement put them (empty: every party strictly gains).
     """
 
     package: dict[str, str]
@@ -262,11 +264,17 @@ class Improvement:
     package_count: int
     nash_product: float
     joint_gain: float
+    no_gain: tuple[str, ...] = ()
+
+    @property
+    def strict(self) -> bool:
+        """Whether every party strictly gains (a strict improvement), not merely one with the others equal."""
+        return not self.no_gain
 
     def to_dict(self) -> dict[str, Any]:
         return {"package": dict(self.package), "utilities": dict(self.utilities), "gains": dict(self.gains),
                 "package_count": int(self.package_count), "nash_product": self.nash_product,
-                "joint_gain": self.joint_gain}
+                "joint_gain": self.joint_gain, "every_party_gains": self.strict, "no_gain": list(self.no_gain)}
 
 
 @dataclass(frozen=True)
@@ -288,8 +296,11 @@ class PostSettlement:
     improvement_count : int
         How many distinct undominated improvement points exist (``improvement_packages``: how many packages
         reach them).
+    strict_count : int
+        How many of those points raise every party strictly (the others leave some party where it is).
     proposal : Improvement or None
-        The Nash point relative to the agreement; None when the agreement is Pareto-optimal.
+        The Nash point relative to the agreement — a strict improvement whenever one exists; None when the
+        agreement is Pareto-optimal.
     scale : str
         Scale of ``joint_gain``.
     cap : int
@@ -311,13 +322,21 @@ class PostSettlement:
     scale: Scale
     cap: int
     grid: str = ""
+    strict_count: int = 0
 
     @property
     def message(self) -> str:
         if self.pareto_optimal:
             return "the agreement is already Pareto-optimal: no package makes one party better off and none worse"
-        return (f"{self.improvement_count} undominated improvement(s) exist; the proposal is the Nash point "
-                "relative to the agreement")
+        head = f"{self.improvement_count} undominated improvement(s) exist"
+        if self.strict_count:
+            return (f"{head}, {self.strict_count} of them better for every party; the proposal is the Nash point "
+                    "relative to the agreement, and every party gains from it")
+        assert self.proposal is not None
+        return (f"{head}, but none is better for every party: the best one leaves "
+                f"{_names(self.proposal.no_gain)} exactly where the agreement does — "
+                f"{'it gains' if len(self.proposal.no_gain) == 1 else 'they gain'} nothing, and would agree only "
+                "to help the others")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -328,6 +347,7 @@ class PostSettlement:
             "message": self.message,
             "improvements": [i.to_dict() for i in self.improvements],
             "improvement_count": self.improvement_count,
+            "strict_improvement_count": self.strict_count,
             "improvement_packages": self.improvement_packages,
             "cap": self.cap,
             "proposal": None if self.proposal is None else self.proposal.to_dict(),
@@ -351,7 +371,9 @@ class PostSettlement:
         if self.proposal is not None:
             d["proposal"] = {"package": dict(self.proposal.package),
                              "your_points": self.proposal.utilities[party],
-                             "your_gain": self.proposal.gains[party]}
+                             "your_gain": self.proposal.gains[party],
+                             "you_gain_nothing": party in self.proposal.no_gain,
+                             "every_party_gains": self.proposal.strict}
         else:
             d["proposal"] = None
         return d
@@ -389,8 +411,10 @@ def improve(case: Case, agreement: Package | Mapping[str, str] | str, *, cap: in
     with ``preferred_to=agreement`` (compared on the frontier engine's grid, where the agreement's own point
     always qualifies and "strictly better for one party" is exact). The proposal maximises the Nash product
     Π_i (u_i − a_i) over them (Raiffa's suggestion; ties: larger joint gain — Σ (u_i − a_i) with shared
-    scales, else Σ (u_i − a_i)/(u_i^max − a_i)).
-    If every improvement leaves some party exactly at a_i, all products are 0 and the joint gain decides.
+    scales, else Σ (u_i − a_i)/(u_i^max − a_i)). A strict improvement (every party gains) has a positive
+    product, so it is always preferred to a weak one (some party gains nothing). If every improvement leaves
+    some party exactly at a_i, all products are 0, the joint gain decides, and ``message`` says plainly which
+    party gains nothing.
     None exist exactly when the agreement is Pareto-optimal. Gains are ranked in floating point.
 
     Examples
@@ -418,7 +442,7 @@ def improve(case: Case, agreement: Package | Mapping[str, str] | str, *, cap: in
     gains = u - a[None, :]
     tol = tolerance(np.concatenate([u.ravel(), a]))
     # Two-party frontiers merge exact real ties that per-option rounding put up to ``tie`` grid steps apart
-    # (DOMAIN §4), so a point within that window of the agreement is the agreement's own point.
+    # (docs/concepts.md#frontier-and-ties), so a point within that window of the agreement is the agreement's own point.
     tie = utility_grid(case).tie if case.n_parties == 2 else np.zeros(case.n_parties, dtype=np.int64)
     offset = np.abs(front.grid_points - grid_point(case, pkg)[None, :])
     idx = np.flatnonzero(np.any(offset > tie[None, :], axis=1))
@@ -436,13 +460,24 @@ def improve(case: Case, agreement: Package | Mapping[str, str] | str, *, cap: in
             log_nash = np.log(g).sum(axis=1)
         order = np.lexsort((-joint, -np.round(log_nash, 12)))
         n_packages = int(sum(front.package_counts[i] for i in idx))
+        # a party whose gain is within the comparison tolerance gains nothing (weak improvement for it)
+        none = gains[idx] <= tol
+        strict_count = int(np.sum(~none.any(axis=1)))
         for j in order[:cap]:
             row = int(idx[j])
             p = front.packages[row][0]
             improvements.append(Improvement(
                 front.labels(p), p, _per_party(names, u[row]) or {}, _per_party(names, gains[row]) or {},
-                int(front.package_counts[row]), float(np.prod(g[j])), float(joint[j])))
+                int(front.package_counts[row]), float(np.prod(g[j])), float(joint[j]),
+                tuple(n for n, z in zip(names, none[j], strict=True) if z)))
         proposal = improvements[0]
+    else:
+        strict_count = 0
     return PostSettlement(names, case.labels(pkg), pkg, _per_party(names, a) or {}, rational, not bool(idx.size),
-                          tuple(improvements), int(idx.size), n_packages, proposal, scale_of(case), cap, front.grid)
+                          tuple(improvements), int(idx.size), n_packages, proposal, scale_of(case), cap, front.grid,
+                          strict_count)
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
