@@ -68,6 +68,12 @@ def test_experiment_cli_tiny(tmp_path: Path) -> None:
     assert page.read_text().startswith("<!DOCTYPE html>")
 
 
+def test_experiment_table_shows_verdicts_without_markup() -> None:
+    out = run("experiment", "seed-claims", "--cases", "1", "--no-examples", "--rounds", "12")
+    assert "[green]" not in out and "[/" not in out and "[yellow]" not in out and "[red]" not in out
+    assert any(v in out for v in ("supported", "contradicted", "not shown"))
+
+
 def test_errors_exit_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, err = exit_code(monkeypatch, capsys, "simulate", JOB, "-n", "boulware,nobody")
     assert code == 2 and "unknown negotiator 'nobody'" in err and "Traceback" not in err

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from accord.io.rescale import AffineMap
     from accord.model import Case
 
-import_app = typer.Typer(name="import", help="Read a GENIUS or GeniusWeb scenario into an Accord case file.",
+import_app = typer.Typer(name="import",
+                         help="Read a GENIUS or GeniusWeb scenario, or an LLM-Deliberation game, into a case file.",
                          no_args_is_help=True, add_completion=False, rich_markup_mode="rich")
 export_app = typer.Typer(name="export", help="Write a case as GENIUS or GeniusWeb files.",
                          no_args_is_help=True, add_completion=False, rich_markup_mode="rich")

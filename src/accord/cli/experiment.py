@@ -32,6 +32,8 @@ def seed_claims(
     json_out: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON.")] = False,
 ) -> None:
     """Package vs issue-by-issue, enlightened vs old-fashioned vs flower child, MESOs, revealing priorities."""
+    from rich.text import Text
+
     from accord.errors import RequestError
     from accord.negotiation.experiment import bundled_examples
     from accord.negotiation.experiment import seed_claims as run
@@ -65,7 +67,7 @@ def seed_claims(
             colour = {"supported": "green", "contradicted": "red"}.get(c.verdict, "yellow")
             table.add_row(c.measure, f"{c.a[0]:.3f}", f"{c.b[0]:.3f}",
                           f"{c.difference[0]:+.3f} [{c.difference[1]:+.3f}, {c.difference[2]:+.3f}]", str(c.n),
-                          f"[{colour}]{c.verdict}[/{colour}]")
+                          Text(c.verdict, style=colour))  # a styled cell: literal_table keeps it
         out.print(table)
         out.print(f"[dim]A = {claim.condition_a}; B = {claim.condition_b}[/dim]")
     if output:

@@ -9,6 +9,9 @@ import typer
 
 from accord.cli._app import app
 
+#: Most server processes ``--workers`` starts.
+MAX_WORKERS = 16
+
 
 @app.command()
 def serve(
@@ -16,6 +19,9 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     data: Annotated[str, typer.Option("--data", help="Directory of the SQLite database (ignored when "
                                                      "DATABASE_URL is set).")] = "accord-data",
+    workers: Annotated[int, typer.Option("--workers", help="Server processes (1 to 16); more help only with "
+                                                           "spare cores. Rate limits and caches are per process "
+                                                           "(see docs/web.md).")] = 1,
 ) -> None:
     """Serve the mediated negotiation web app: a mediator sets up a negotiation, parties enter their
     preferences privately, Accord proposes packages and searches post-settlement improvements.
@@ -27,6 +33,8 @@ def serve(
 
     if not 0 < port < 65536:
         raise RequestError(f"--port must be between 1 and 65535, not {port}")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise RequestError(f"--workers must be between 1 and {MAX_WORKERS}, not {workers}")
     import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -43,4 +51,12 @@ def serve(
     where = "PostgreSQL" if url else f"SQLite in {data}"
     typer.echo(f"accord: serving on http://{host}:{port}/ ({where}); Ctrl+C stops", err=True)
     # Access logs would record the private links (tokens sit in page paths), so they stay off.
-    uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning")
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning")
+        return
+    # Each worker process builds its own app from the environment; the database is already migrated above,
+    # so their own migration step finds nothing to do.
+    web_app.state.db.dispose()
+    os.environ["ACCORD_DATA"] = data
+    uvicorn.run("accord.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                access_log=False, log_level="warning")

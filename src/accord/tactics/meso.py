@@ -1097,16 +1097,11 @@ def _candidates_enumerated(case: Case, band: Band, belief: Belief, count: int, s
     cands: list[tuple[Package, str]] = []
     seen: set[Package] = set()
     best_for: dict[Package, list[str]] = {}
-    top = u.max(axis=0)
     for h in range(belief.size):
         pkg = tuple(int(x) for x in inside[rows[h]])
         if pkg not in seen:
             seen.add(pkg)
             cands.append((pkg, belief.names[h]))
-    # every hypothesis each candidate is (one of the) best for
-    for pkg, _ in cands:
-        vals = belief.utilities([pkg])[0]
-        best_for[pkg] = [belief.names[h] for h in range(belief.size) if vals[h] >= top[h] - TIE]
     if len(cands) < count:
         rng = np.random.default_rng(seed)
         alphas, names = _mixtures(belief, rng, 20 * count)
@@ -1129,7 +1124,11 @@ def _candidates_enumerated(case: Case, band: Band, belief: Belief, count: int, s
             if pkg not in seen and len(cands) < 3 * count:
                 seen.add(pkg)
                 cands.append((pkg, _variant_name(case, k)))
-                best_for[pkg] = []
+    # every hypothesis each candidate is (one of the) best for in the band: mixtures and variants included
+    top = u.max(axis=0)
+    for pkg, _ in cands:
+        vals = belief.utilities([pkg])[0]
+        best_for[pkg] = [belief.names[h] for h in range(belief.size) if vals[h] >= top[h] - TIE]
     method = f"exact enumeration of {case.space_size:,} packages ({inside.shape[0]:,} in the band)"
     return cands, {k: tuple(v) for k, v in best_for.items()}, method
 
@@ -1146,8 +1145,11 @@ def _candidates_milp(case: Case, band: Band, belief: Belief, count: int, seed: i
         found = optimise(case, tables, band=band, method="milp")
         if found is None:
             return None
-        tied = optimise(case, mean_t, band=band, floor=(tables, found[1] - TIE), method="milp")
-        return tied[0] if tied is not None else found[0]
+        floor = (tables, found[1] - TIE)
+        tied = optimise(case, mean_t, band=band, floor=floor, method="milp")
+        if tied is None:  # pragma: no cover - ``found`` itself meets the floor
+            return found[0]
+        return _first_tied(case, mean_t, band, floor, tied)
 
     cands: list[tuple[Package, str]] = []
     seen: set[Package] = set()
@@ -1158,13 +1160,7 @@ def _candidates_milp(case: Case, band: Band, belief: Belief, count: int, seed: i
         if pkg not in seen:
             seen.add(pkg)
             cands.append((pkg, belief.names[h]))
-    best_for: dict[Package, list[str]] = {pkg: [] for pkg, _ in cands}
-    u = belief.utilities([p for p, _ in cands])
-    for h in range(belief.size):
-        top = u[:, h].max()
-        for j, (pkg, _) in enumerate(cands):
-            if u[j, h] >= top - TIE:
-                best_for[pkg].append(belief.names[h])
+    best_for: dict[Package, list[str]] = {}
     if len(cands) < count:
         rng = np.random.default_rng(seed)
         alphas, names = _mixtures(belief, rng, 4 * count)
@@ -1174,7 +1170,6 @@ def _candidates_milp(case: Case, band: Band, belief: Belief, count: int, seed: i
             if pkg is not None and pkg not in seen:
                 seen.add(pkg)
                 cands.append((pkg, name))
-                best_for[pkg] = []
             if len(cands) >= count:
                 break
     if len(cands) < count:
@@ -1191,9 +1186,35 @@ def _candidates_milp(case: Case, band: Band, belief: Belief, count: int, seed: i
             if found[0] not in seen and len(cands) < 3 * count:
                 seen.add(found[0])
                 cands.append((found[0], _variant_name(case, k)))
-                best_for[found[0]] = []
+    # every hypothesis each candidate is (one of the) best for: each hypothesis's own pick is its optimum in
+    # the band, so the best candidate value is the band's best; mixtures and variants are included
+    u = belief.utilities([p for p, _ in cands])
+    for j, (pkg, _) in enumerate(cands):
+        best_for[pkg] = [belief.names[h] for h in range(belief.size) if u[j, h] >= u[:, h].max() - TIE]
     method = f"exact 0/1 programme (HiGHS) per hypothesis over {case.space_size:,} packages"
     return cands, {k: tuple(v) for k, v in best_for.items()}, method
+
+
+def _first_tied(case: Case, mean_t: list[FloatArray], band: Band, floor: tuple[list[FloatArray], float],
+                tied: tuple[Package, float]) -> Package:
+    """The first package (in enumeration order: issue 0 most significant) among those meeting ``floor`` in
+    the band whose believed mean is within :data:`TIE` of the best, ``tied`` = (a best package, its mean).
+
+    The tie rule of the enumeration (:func:`_best_rows`), applied with one 0/1 programme per option tried:
+    issue by issue, the smallest option below the current witness's that still reaches the best mean is
+    fixed (its solution becomes the witness), else the witness's own option. At most Σ_k (|O_k| − 1)
+    programmes, and none when the witness takes every issue's first option.
+    """
+    witness, best_mean = tied
+    fixed: dict[int, int] = {}
+    for k in range(case.n_issues):
+        for o in range(witness[k]):
+            found = optimise(case, mean_t, fixed={**fixed, k: o}, band=band, floor=floor, method="milp")
+            if found is not None and found[1] >= best_mean - TIE:
+                witness = found[0]
+                break
+        fixed[k] = witness[k]
+    return witness
 
 
 def _select(pkgs: IntArray, u: FloatArray, belief: Belief, k: int) -> list[int]:

@@ -15,7 +15,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accord.store.db import Database
 from accord.web import pages
@@ -120,17 +122,6 @@ def create_app(database_url: str | None = None, *, data_dir: str | Path | None =
             return await _page_error(request, PageError(err.status_code, str(err.detail)))
         return JSONResponse({"detail": err.detail}, status_code=err.status_code, headers=err.headers)
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", _CSP)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
-        return response
-
     @app.get("/healthz", tags=["server"])
     def healthz() -> Response:
         """200 when the database answers, 503 otherwise."""
@@ -146,5 +137,55 @@ def create_app(database_url: str | None = None, *, data_dir: str | Path | None =
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(classroom.router)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=max_body)
+    _warm_up()
     return app
+
+
+def _warm_up() -> None:
+    """Import what the first analyses import lazily, so that no request of a burst pays for it (~0.3 s)."""
+    import accord.analysis.bargaining
+    import accord.analysis.frontier
+    import accord.analysis.pyramid
+    import accord.negotiation.mediated
+    import accord.tactics.settlement  # noqa: F401
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the security headers to every response (CSP unless the route set its own).
+
+    A plain ASGI middleware rather than ``@app.middleware("http")``: Starlette's ``BaseHTTPMiddleware`` runs
+    each request through an extra task and memory stream, a measurable share of a small request's CPU.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if "content-security-policy" not in headers:
+                    headers["Content-Security-Policy"] = _CSP
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["X-Frame-Options"] = "DENY"
+                if not static:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def app_from_environment() -> FastAPI:
+    """The app of ``accord serve --workers N``: each worker process builds its own from the environment
+    (``DATABASE_URL``, else a SQLite file in ``ACCORD_DATA``); the parent has already migrated the database."""
+    import os
+
+    return create_app(os.environ.get("DATABASE_URL") or None, data_dir=os.environ.get("ACCORD_DATA", "."))

@@ -41,6 +41,8 @@ from accord.web.security import new_token, same_hash, token_hash
 
 #: Analyses kept in memory (by negotiation and revision).
 _CACHE_SIZE = 256
+#: Token digests whose principal is kept in memory (a few hundred bytes each).
+_PRINCIPAL_CACHE_SIZE = 10_000
 #: Most packages in one offer (a MESO set).
 MAX_OFFER_PACKAGES = 3
 _PAST = {"accept": "proposal accepted", "reject": "proposal rejected", "decline": "declined"}
@@ -94,6 +96,10 @@ class Service:
         self._cache: dict[tuple[str, int, str], Any] = {}
         self._cache_lock = threading.Lock()
         self._candidates: dict[tuple[str, int], Any] = {}
+        # Principals by token digest. Token and party rows are written once and never updated or deleted, so
+        # a hit is as good as a database read in every process; unknown tokens are never cached (a token
+        # created by another process must be found on its first use).
+        self._principals: dict[str, Principal] = {}
 
     # -- set-up and tokens -------------------------------------------------------------------------------
     def create(self, name: str, issues: Sequence[tuple[str, Sequence[str]]], parties: Sequence[str]) -> dict[str, Any]:
@@ -119,6 +125,9 @@ class Service:
         if not token or len(token) > 200:
             return None
         digest = token_hash(token)
+        hit = self._principals.get(digest)
+        if hit is not None:
+            return hit
         with self.db.read() as s:
             row = s.get(Token, digest)
             if row is None or not same_hash(row.hash, digest):
@@ -127,7 +136,12 @@ class Service:
             if row.party_id is not None:
                 party = s.get(PartyRow, row.party_id)
                 name = party.name if party else None
-            return Principal(row.negotiation_id, row.role, row.party_id, name)
+            found = Principal(row.negotiation_id, row.role, row.party_id, name)
+        with self._cache_lock:
+            if len(self._principals) >= _PRINCIPAL_CACHE_SIZE:
+                self._principals.pop(next(iter(self._principals)))
+            self._principals[digest] = found
+        return found
 
     # -- loading -----------------------------------------------------------------------------------------
     @staticmethod
