@@ -28,6 +28,7 @@ def _load(name: str) -> Any:
 
 
 pgserver = _load("pgserver")
+browser = _load("browser")
 webflow = _load("webflow")
 classroomflow = _load("classroomflow")
 

@@ -10,66 +10,26 @@ outside the server or logs a console error.
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
+from browser import ARGS, ARTIFACTS, CHROMIUM, Watch, artifacts, live_server, require_chromium, screenshot
 from classroomflow import EXPECTED_TEXT, G1, G2, JOB
-from pgserver import free_port
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "classroom"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+SHOTS = ARTIFACTS / "classroom"
 NAMES = ["Zelda Quist", "Yorick Pell", "Xanthe Moor", "Wendel Ash", "Vera Lomax", "Ulrik Dahl"]
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    import uvicorn
-
-    from accord.web.app import create_app
-
-    app = create_app(f"sqlite:///{tmp_path / 'classroom.sqlite3'}")
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
-    app.state.db.dispose()
-
-
-def _watch(context: Any, host: str, problems: list[str]) -> None:
-    def route(r: Any) -> None:
-        url = urlparse(r.request.url)
-        if url.scheme in ("data", "blob") or url.netloc == host:
-            r.continue_()
-        else:
-            problems.append(f"request outside the server: {r.request.url}")
-            r.abort()
-
-    context.route("**/*", route)
-    context.on("page", lambda page: (
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None),
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))))
+    with live_server(tmp_path / "classroom.sqlite3") as url:
+        yield url
 
 
 def _shot(page: Any, name: str) -> None:
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(page, SHOTS, name)
 
 
 def _choose(page: Any, prefix: str, package: dict[str, str]) -> None:
@@ -87,22 +47,16 @@ def _report(page: Any, package: dict[str, str] | None) -> None:
 
 
 def test_classroom_exercise_in_a_real_browser(server: str) -> None:
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (Debian: apt-get install chromium; scripts/ci-deps.sh does)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
-    problems: list[str] = []
-    host = urlparse(server).netloc
+    artifacts("classroom")
+    watch = Watch(server)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
             teacher = browser.new_context(viewport={"width": 1200, "height": 900})
-            _watch(teacher, host, problems)
+            watch.attach(teacher)
             t = teacher.new_page()
             t.goto(server + "/classroom")
             t.set_input_files("#case-file", str(JOB))
@@ -125,7 +79,7 @@ def test_classroom_exercise_in_a_real_browser(server: str) -> None:
             pages = {}
             for seat, link in links.items():
                 ctx = browser.new_context(viewport={"width": 1100, "height": 900})
-                _watch(ctx, host, problems)
+                watch.attach(ctx)
                 pages[seat] = ctx.new_page()
                 pages[seat].goto(str(link))
             c1 = pages[(1, "candidate")]
@@ -181,4 +135,4 @@ def test_classroom_exercise_in_a_real_browser(server: str) -> None:
             _shot(s, "06-student-revealed-debrief")
         finally:
             browser.close()
-    assert not problems, "\n".join(problems)
+    assert not watch.problems, "\n".join(watch.problems)

@@ -9,23 +9,14 @@ logs a console error.
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
-from pgserver import free_port
+from browser import ARGS, ARTIFACTS, CHROMIUM, Watch, artifacts, live_server, require_chromium, screenshot
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+SHOTS = ARTIFACTS / "web"
 
 #: Weights (100 points across issues) and ratings (0–100) each party types in.
 FORMS = {
@@ -43,53 +34,12 @@ IMPROVED = {"salary": "90k", "start": "August", "training": "yes"}
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    import uvicorn
-
-    from accord.web.app import create_app
-
-    app = create_app(f"sqlite:///{tmp_path / 'e2e.sqlite3'}")
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
-    app.state.db.dispose()
-
-
-class Watch:
-    """Collects console errors, page errors and requests that leave the server."""
-
-    def __init__(self, base: str) -> None:
-        self.host = urlparse(base).netloc
-        self.problems: list[str] = []
-
-    def attach(self, context: Any) -> None:
-        def route(r: Any) -> None:
-            url = urlparse(r.request.url)
-            if url.scheme in ("data", "blob") or url.netloc == self.host:
-                r.continue_()
-            else:
-                self.problems.append(f"request outside the server: {r.request.url}")
-                r.abort()
-
-        context.route("**/*", route)
-        context.on("page", lambda page: self._page(page))
-
-    def _page(self, page: Any) -> None:
-        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
-                if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+    with live_server(tmp_path / "e2e.sqlite3") as url:
+        yield url
 
 
 def _shot(page: Any, name: str) -> None:
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(page, SHOTS, name)
 
 
 def _enter_preferences(page: Any, who: str) -> None:
@@ -108,15 +58,10 @@ def _enter_preferences(page: Any, who: str) -> None:
 
 
 def test_mediated_negotiation_in_a_real_browser(server: str) -> None:
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (Debian: apt-get install chromium; scripts/ci-deps.sh does)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
+    artifacts("web")
     watch = Watch(server)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
