@@ -38,7 +38,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from accord.errors import AccordError
 from accord.store.classroom import Exercise, Student, StudentResult
@@ -46,7 +46,7 @@ from accord.store.db import Database
 from accord.store.models import utcnow
 from accord.web import deps, pages
 from accord.web.pages import PageError
-from accord.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, csrf_ok, new_token, same_hash, token_hash
+from accord.web.security import new_token, same_hash, token_hash
 from accord.web.service import ServiceError
 
 if TYPE_CHECKING:
@@ -492,21 +492,12 @@ _STATE_LOCK = threading.Lock()
 
 def resolve(request: Request, token: str | None, exercise_id: str | None, *, bearer: bool = True) -> Seat:
     """Turn a presented token into a :class:`Seat` of ``exercise_id`` or raise 401/403/429."""
-    lim = deps.limiter(request)
-    client = deps.client_id(request)
-    headers: dict[str, Any] = {"WWW-Authenticate": "Bearer"} if bearer else {}
-    wait = lim.blocked(client)
-    if wait > 0:
-        raise HTTPException(429, f"too many failed token attempts; try again in {math.ceil(wait)} s",
-                            headers={"Retry-After": str(math.ceil(wait))})
-    if not token:
-        raise HTTPException(401, "missing token: send 'Authorization: Bearer TOKEN'", headers=headers)
-    seat = classroom(request).principal(token)
-    if seat is None:
-        if deps.service(request).principal(token) is not None:
-            raise HTTPException(403, "this token belongs to a mediated negotiation, not to an exercise")
-        lim.fail(client)
-        raise HTTPException(401, "unknown token", headers=headers)
+    def mediated(t: str) -> str | None:
+        if deps.service(request).principal(t) is None:
+            return None
+        return "this token belongs to a mediated negotiation, not to an exercise"
+
+    seat = deps.authenticate(request, token, classroom(request).principal, bearer=bearer, foreign=mediated)
     if exercise_id is not None and seat.exercise_id != exercise_id:
         raise HTTPException(403, "this token belongs to another exercise")
     return seat
@@ -667,23 +658,6 @@ def _page_seat(request: Request, token: str, kind: str) -> Seat:
     return seat
 
 
-async def _form(request: Request) -> FormData:
-    form = await request.form()
-    submitted = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
-    if not isinstance(submitted, str) or not csrf_ok(request.cookies.get(CSRF_COOKIE), submitted):
-        raise PageError(403, "the form's security token is missing or stale; reload the page and try again")
-    return form
-
-
-def _field(form: FormData, key: str, limit: int = 200) -> str:
-    v = form.get(key)
-    if v is None or isinstance(v, UploadFile):
-        return ""
-    if len(v) > limit:
-        raise PageError(422, f"{key}: at most {limit} characters")
-    return v.strip()
-
-
 def _render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
     return pages.render(request, f"classroom/{name}", {"title": "Classroom", **ctx}, status=status)
 
@@ -706,7 +680,7 @@ def new_exercise_page(request: Request) -> HTMLResponse:
 async def create_exercise_page(request: Request) -> HTMLResponse:
     from accord.io.casefile import parse_case
 
-    form = await _form(request)
+    form = await pages.checked_form(request)
     upload = form.get("case_file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise PageError(422, "case_file: choose a case file (YAML or JSON)")
@@ -720,20 +694,21 @@ async def create_exercise_page(request: Request) -> HTMLResponse:
         case = parse_case(text, file=upload.filename, json_format=is_json)
     except AccordError as err:
         raise PageError(422, f"case_file: {err}") from None
-    raw_groups = _field(form, "groups", 10)
+    raw_groups = pages.form_text(form, "groups", 10)
     try:
         groups = int(raw_groups)
     except ValueError:
         raise PageError(422, f"groups: {raw_groups!r} is not a whole number") from None
-    names = [n.strip() for n in _field(form, "names", 50_000).splitlines() if n.strip()] or None
+    names = [n.strip() for n in pages.form_text(form, "names", 50_000).splitlines() if n.strip()] or None
     try:
-        made = classroom(request).create(case.to_dict(), groups, name=_field(form, "name") or case.name, names=names)
+        made = classroom(request).create(case.to_dict(), groups,
+                                         name=pages.form_text(form, "name", 200) or case.name, names=names)
     except ServiceError as err:
         raise PageError(err.status, err.message) from None
     base = str(request.base_url).rstrip("/")
     links = [{**s, "link": f"{base}/c/s/{s['token']}"} for s in made["students"]]
     return _render(request, "created.html", {
-        "title": "Exercise ready", "name": _field(form, "name") or case.name,
+        "title": "Exercise ready", "name": pages.form_text(form, "name", 200) or case.name,
         "instructor_link": f"{base}/c/i/{made['instructor_token']}",
         "links_csv": f"{base}/c/i/{made['instructor_token']}/links.csv", "links": links,
     })
@@ -768,20 +743,20 @@ def instructor_live(request: Request, token: str) -> HTMLResponse:
 
 @router.post("/c/i/{token}/reveal", include_in_schema=False)
 async def reveal_page(request: Request, token: str) -> Response:
-    form = await _form(request)
+    form = await pages.checked_form(request)
     seat = _page_seat(request, token, "instructor")
-    classroom(request).set_reveal(seat, _field(form, "revealed") == "1")
+    classroom(request).set_reveal(seat, pages.form_text(form, "revealed", 200) == "1")
     return RedirectResponse(f"/c/i/{token}", status_code=303)
 
 
 @router.post("/c/i/{token}/instructions", include_in_schema=False)
 async def instructions_page(request: Request, token: str) -> Response:
-    form = await _form(request)
+    form = await pages.checked_form(request)
     seat = _page_seat(request, token, "instructor")
     svc = classroom(request)
     roles = svc.overview(seat)["roles"]
     try:
-        svc.set_instructions(seat, {r: _field(form, f"i:{r}", MAX_INSTRUCTIONS) for r in roles})
+        svc.set_instructions(seat, {r: pages.form_text(form, f"i:{r}", MAX_INSTRUCTIONS) for r in roles})
     except ServiceError as err:
         raise PageError(err.status, err.message) from None
     return RedirectResponse(f"/c/i/{token}", status_code=303)
@@ -829,13 +804,13 @@ def student_page(request: Request, token: str) -> HTMLResponse:
 
 @router.post("/c/s/{token}/result", include_in_schema=False)
 async def student_result_page(request: Request, token: str) -> Response:
-    form = await _form(request)
+    form = await pages.checked_form(request)
     seat = _page_seat(request, token, "student")
     svc = classroom(request)
     agreement: dict[str, str] | None = None
-    if _field(form, "outcome") != "impasse":
+    if pages.form_text(form, "outcome", 200) != "impasse":
         issues = svc.overview(seat)["issues"]
-        agreement = {i["issue"]: _field(form, f"a:{i['issue']}") for i in issues}
+        agreement = {i["issue"]: pages.form_text(form, f"a:{i['issue']}", 200) for i in issues}
     try:
         svc.submit(seat, agreement)
     except ServiceError as err:

@@ -8,12 +8,15 @@ attempt for the client's rate limit; too many → 429), a token of another negot
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request
 
 from accord.web.security import FailureLimiter
 from accord.web.service import Principal, Service
+
+T = TypeVar("T")
 
 
 def service(request: Request) -> Service:
@@ -32,8 +35,14 @@ def client_id(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def resolve(request: Request, token: str | None, negotiation_id: str | None, *, bearer: bool = True) -> Principal:
-    """Turn a presented token into a :class:`Principal` for ``negotiation_id`` or raise 401/403/429."""
+def authenticate(request: Request, token: str | None, lookup: Callable[[str], T | None], *, bearer: bool = True,
+                 foreign: Callable[[str], str | None] | None = None) -> T:
+    """The holder of ``token`` by ``lookup``, or 401/403/429: the one gate every router's tokens pass.
+
+    A client with too many failed attempts gets 429; no token 401; a token ``lookup`` does not know counts as a
+    failed attempt and gets 401, unless ``foreign`` names where it belongs (another part of the app): then 403,
+    uncounted.
+    """
     lim = limiter(request)
     who = client_id(request)
     headers: dict[str, Any] = {"WWW-Authenticate": "Bearer"} if bearer else {}
@@ -43,10 +52,19 @@ def resolve(request: Request, token: str | None, negotiation_id: str | None, *, 
                             headers={"Retry-After": str(math.ceil(wait))})
     if not token:
         raise HTTPException(401, "missing token: send 'Authorization: Bearer TOKEN'", headers=headers)
-    principal = service(request).principal(token)
-    if principal is None:
+    holder = lookup(token)
+    if holder is None:
+        elsewhere = foreign(token) if foreign is not None else None
+        if elsewhere is not None:
+            raise HTTPException(403, elsewhere)
         lim.fail(who)
         raise HTTPException(401, "unknown token", headers=headers)
+    return holder
+
+
+def resolve(request: Request, token: str | None, negotiation_id: str | None, *, bearer: bool = True) -> Principal:
+    """Turn a presented token into a :class:`Principal` for ``negotiation_id`` or raise 401/403/429."""
+    principal = authenticate(request, token, service(request).principal, bearer=bearer)
     if negotiation_id is not None and principal.negotiation_id != negotiation_id:
         raise HTTPException(403, "this token belongs to another negotiation")
     return principal

@@ -51,7 +51,8 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     return response
 
 
-async def _form(request: Request) -> FormData:
+async def checked_form(request: Request) -> FormData:
+    """The posted form, after the double-submit CSRF check (403 page when it fails)."""
     form = await request.form()
     submitted = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
     if not isinstance(submitted, str) or not csrf_ok(request.cookies.get(CSRF_COOKIE), submitted):
@@ -70,7 +71,8 @@ def _who(request: Request, token: str, role: str) -> Principal:
     return who
 
 
-def _text(form: FormData, key: str, limit: int = 5000) -> str:
+def form_text(form: FormData, key: str, limit: int = 5000) -> str:
+    """A text field of ``form``, stripped; "" when absent; 422 page past ``limit`` characters."""
     v = form.get(key)
     if v is None or isinstance(v, UploadFile):
         return ""
@@ -80,7 +82,7 @@ def _text(form: FormData, key: str, limit: int = 5000) -> str:
 
 
 def _number(form: FormData, key: str, default: float | None = None) -> float:
-    raw = _text(form, key, 50)
+    raw = form_text(form, key, 50)
     if not raw:
         if default is None:
             raise PageError(422, f"{key}: give a number")
@@ -114,9 +116,9 @@ def _parse_issues(text: str) -> list[tuple[str, list[str]]]:
 
 @router.post("/new", response_class=HTMLResponse)
 async def create(request: Request) -> HTMLResponse:
-    form = await _form(request)
+    form = await checked_form(request)
     upload = form.get("case_file")
-    name = _text(form, "name", 200)
+    name = form_text(form, "name", 200)
     if isinstance(upload, UploadFile) and upload.filename:
         from accord.errors import AccordError
         from accord.io.casefile import parse_case
@@ -133,8 +135,8 @@ async def create(request: Request) -> HTMLResponse:
         parties = list(case.party_names)
         name = name or case.name
     else:
-        issues = _parse_issues(_text(form, "issues"))
-        parties = [p.strip() for p in _text(form, "parties").splitlines() if p.strip()]
+        issues = _parse_issues(form_text(form, "issues"))
+        parties = [p.strip() for p in form_text(form, "parties").splitlines() if p.strip()]
     created = deps.service(request).create(name, issues, parties)
     base = str(request.base_url).rstrip("/")
     return render(request, "created.html", {
@@ -223,7 +225,7 @@ def preferences_form(request: Request, token: str) -> HTMLResponse:
 @router.post("/p/{token}/preferences")
 async def preferences_save(request: Request, token: str) -> Response:
     who = _who(request, token, "party")
-    form = await _form(request)
+    form = await checked_form(request)
     svc = deps.service(request)
     issues = svc.overview(who)["issues"]
     weights = {i: _number(form, f"w:{i}") for i in issues}
@@ -236,11 +238,11 @@ async def preferences_save(request: Request, token: str) -> Response:
     points = {i: {o: weights[i] * ratings[i][o] / 100.0 for o in opts} for i, opts in issues.items()}
     batna_package = None
     batna: float | None = None
-    if _text(form, "batna_kind", 10) == "package":
-        batna_package = {i: _text(form, f"b:{i}", 100) for i in issues}
+    if form_text(form, "batna_kind", 10) == "package":
+        batna_package = {i: form_text(form, f"b:{i}", 100) for i in issues}
     else:
         batna = _number(form, "batna", 0.0)
-    sharing = _text(form, "allow_sharing", 10) == "yes"
+    sharing = form_text(form, "allow_sharing", 10) == "yes"
     svc.set_preferences(who, points, batna, batna_package, sharing, {"weights": weights, "ratings": ratings})
     return RedirectResponse(f"/p/{token}/preferences#check", status_code=303)
 
@@ -248,10 +250,10 @@ async def preferences_save(request: Request, token: str) -> Response:
 @router.post("/p/{token}/value", response_class=HTMLResponse)
 async def value_fragment(request: Request, token: str) -> HTMLResponse:
     who = _who(request, token, "party")
-    form = await _form(request)
+    form = await checked_form(request)
     svc = deps.service(request)
     issues = svc.overview(who)["issues"]
-    pkg = {i: _text(form, f"v:{i}", 100) for i in issues}
+    pkg = {i: form_text(form, f"v:{i}", 100) for i in issues}
     try:
         result = svc.value(who, pkg)
         return HTMLResponse(f"<strong>{result['points']:.2f}</strong> points to you")
@@ -268,7 +270,7 @@ def _escape(text: str) -> str:
 @router.post("/p/{token}/proposals/{pid}/{decision}")
 async def proposal_decision(request: Request, token: str, pid: int, decision: str) -> Response:
     who = _who(request, token, "party")
-    await _form(request)
+    await checked_form(request)
     deps.service(request).decide_proposal(who, pid, check_decision(decision))
     return RedirectResponse(f"/p/{token}#proposals", status_code=303)
 
@@ -276,13 +278,13 @@ async def proposal_decision(request: Request, token: str, pid: int, decision: st
 @router.post("/p/{token}/offers")
 async def offer_make(request: Request, token: str) -> Response:
     who = _who(request, token, "party")
-    form = await _form(request)
+    form = await checked_form(request)
     svc = deps.service(request)
     issues = svc.overview(who)["issues"]
     packages = []
     for k in range(3):
-        if k == 0 or _text(form, f"use:{k}", 5) == "yes":
-            packages.append({i: _text(form, f"o{k}:{i}", 100) for i in issues})
+        if k == 0 or form_text(form, f"use:{k}", 5) == "yes":
+            packages.append({i: form_text(form, f"o{k}:{i}", 100) for i in issues})
     svc.make_offer(who, packages)
     return RedirectResponse(f"/p/{token}#offers", status_code=303)
 
@@ -290,7 +292,7 @@ async def offer_make(request: Request, token: str) -> Response:
 @router.post("/p/{token}/offers/{oid}/accept/{index}")
 async def offer_accept(request: Request, token: str, oid: int, index: int) -> Response:
     who = _who(request, token, "party")
-    await _form(request)
+    await checked_form(request)
     deps.service(request).accept_offer(who, oid, index)
     return RedirectResponse(f"/p/{token}#agreement", status_code=303)
 
@@ -298,7 +300,7 @@ async def offer_accept(request: Request, token: str, oid: int, index: int) -> Re
 @router.post("/p/{token}/improvements/{iid}/{decision}")
 async def improvement_decision(request: Request, token: str, iid: int, decision: str) -> Response:
     who = _who(request, token, "party")
-    await _form(request)
+    await checked_form(request)
     if decision not in ("accept", "decline"):
         raise PageError(404, "no such action")
     deps.service(request).decide_improvement(who, iid, decision)
