@@ -61,7 +61,7 @@ from accord.model import Case, Package
 from accord.negotiation.arena import Arena, Move, Outcome, party_seed
 from accord.negotiation.base import Negotiator, Offered, Replied, State
 
-__all__ = ["DEFAULT_MAX_ROUNDS", "MediatedRound", "MediatedSession", "run_mediated"]
+__all__ = ["DEFAULT_MAX_ROUNDS", "Candidates", "MediatedRound", "MediatedSession", "run_mediated"]
 
 DEFAULT_MAX_ROUNDS = 50
 #: Slack on normalised gains when a demand "more than g" is checked.
@@ -80,8 +80,12 @@ class MediatedRound:
         return {"round": self.round, "package": case.labels(self.package), "votes": dict(self.votes)}
 
 
-class _Candidates:
-    """The zone's frontier packages, their gains and log Nash products (one per case)."""
+class Candidates:
+    """The zone's frontier packages, their gains and log Nash products: computed once per case.
+
+    Build it once and pass it to every :class:`MediatedSession` of the same case (the web app does, per
+    preference revision) to skip recomputing the frontier for each session.
+    """
 
     def __init__(self, case: Case) -> None:
         front = pareto_frontier(case, rational=True, cap=1)
@@ -123,19 +127,22 @@ class MediatedSession:
     case : Case
     max_rounds : int
         Most proposals before the mediation ends in impasse (1 to 10,000).
+    candidates : Candidates, optional
+        The case's precomputed :class:`Candidates`, shared by every session of the same case.
     """
 
-    def __init__(self, case: Case, *, max_rounds: int = DEFAULT_MAX_ROUNDS, _candidates: Any = None) -> None:
+    def __init__(self, case: Case, *, max_rounds: int = DEFAULT_MAX_ROUNDS,
+                 candidates: Candidates | None = None) -> None:
         if not 1 <= int(max_rounds) <= 10_000:
             raise RequestError(f"max_rounds must be between 1 and 10000, not {max_rounds}")
         self.case = case
         self.max_rounds = int(max_rounds)
-        self._cand: _Candidates = _candidates if _candidates is not None else _Candidates(case)
+        self.candidates: Candidates = candidates if candidates is not None else Candidates(case)
         self._demands = np.full(case.n_parties, -np.inf)
         self._used: set[int] = set()
         self._votes: dict[str, bool] = {}
         self._history: list[MediatedRound] = []
-        self._current: int | None = self._cand.start
+        self._current: int | None = self.candidates.start
         self.reason = ""
         #: How many times the mediator started over from the Nash point.
         self.passes = 0
@@ -162,7 +169,7 @@ class MediatedSession:
         """The package on the table (None once the mediation has ended in impasse)."""
         if self._status == "impasse" or self._current is None:
             return None
-        return self._cand.packages[self._current]
+        return self.candidates.packages[self._current]
 
     def proposal_labels(self) -> dict[str, str] | None:
         p = self.proposal
@@ -195,13 +202,13 @@ class MediatedSession:
         if self.pending:
             return self._status
         assert self._current is not None
-        self._history.append(MediatedRound(len(self._history) + 1, self._cand.packages[self._current],
+        self._history.append(MediatedRound(len(self._history) + 1, self.candidates.packages[self._current],
                                            dict(self._votes)))
         flags = np.array([[self._votes[p] for p in self.case.party_names]])
         if passes_flags(self.case, flags)[0]:  # unanimity, or the case's quorum and veto rule
             self._status = "agreed"
             return self._status
-        g = self._cand.gains[self._current]
+        g = self.candidates.gains[self._current]
         for p, ok in self._votes.items():
             if not ok:
                 j = self.case.party_index(p)
@@ -211,14 +218,14 @@ class MediatedSession:
             self._status, self._current = "impasse", None
             self.reason = f"no proposal was accepted by every party within {self.max_rounds} rounds"
             return self._status
-        nxt = self._cand.next(self._demands, self._used)
+        nxt = self.candidates.next(self._demands, self._used)
         if nxt is None:
             # the vetoes cannot all be met: start a new pass, demands forgotten, from the best Nash product
             # other than the package just refused (when there is another)
             self.passes += 1
             self._demands = np.full(self.case.n_parties, -np.inf)
             self._used = {self._current}
-            nxt = self._cand.next(self._demands, self._used)
+            nxt = self.candidates.next(self._demands, self._used)
             if nxt is None:
                 nxt = self._current
         self._current = nxt
@@ -272,8 +279,8 @@ def run_mediated(arena: Arena, negotiators: Mapping[str, Negotiator], order: Seq
     """Run the mediated protocol with negotiators voting (``respond``) on each proposal, in ``order``."""
     for p in order:
         negotiators[p].start(arena.views[p], rounds, party_seed(seed, p))
-    cand = arena.memo("mediation", lambda: _Candidates(arena.case))
-    session = MediatedSession(arena.case, max_rounds=rounds, _candidates=cand)
+    cand = arena.memo("mediation", lambda: Candidates(arena.case))
+    session = MediatedSession(arena.case, max_rounds=rounds, candidates=cand)
     moves: list[Move] = []
     while session.status == "voting":
         pkg = session.proposal

@@ -23,8 +23,6 @@ MAX_PARTIES = 6
 MAX_ISSUES = 8
 MAX_OPTIONS = 8
 MAX_NAME = 60
-#: Frontier points near the Nash point offered as proposals.
-PROPOSALS = 3
 #: Post-settlement improvements offered at a time.
 IMPROVEMENTS = 3
 #: Partial packages the frontier engine may hold before a request is refused as too large.
@@ -69,19 +67,16 @@ class Analysis:
 
     Attributes
     ----------
-    proposals : tuple of dict
-        ``{issue: option}`` packages, the Nash point first, then the nearest other zone frontier points.
     frontier_gains : ndarray, shape (points, parties)
         Normalised gains of every frontier point (0 = BATNA, 1 = the party's best package).
     in_zone : ndarray of bool
-        Which frontier points give every party at least its BATNA.
+        Which frontier points pass the case's agreement rule (the bargaining zone's frontier).
     nash : dict or None
         The Nash package (None when the bargaining zone is empty).
     note : str
         Why there are no proposals, or "".
     """
 
-    proposals: tuple[dict[str, str], ...]
     frontier_gains: np.ndarray
     in_zone: np.ndarray
     nash: dict[str, str] | None
@@ -99,43 +94,28 @@ class Analysis:
         return [[round(float(x), 6) for x in row] for row in g]
 
 
-def analyse(case: Case, *, k: int = PROPOSALS) -> Analysis:
-    """Frontier, Nash point and the ``k`` proposals nearest it (in normalised gains, Euclidean).
+def analyse(case: Case) -> Analysis:
+    """The frontier in normalised gains, which points are in the zone, and the Nash package (the mediator's chart).
 
-    Ties in distance are broken by the packages' labels, never by party order.
+    The proposals themselves come from :class:`accord.negotiation.mediated.MediatedSession`.
     """
+    from accord.analysis.agreement import passes
     from accord.analysis.bargaining import bargaining, normalised_gains
     from accord.analysis.frontier import pareto_frontier
 
     try:
         front = pareto_frontier(case, cap=1, limit=FRONTIER_LIMIT)
     except AccordError as err:
-        return Analysis((), np.zeros((0, case.n_parties)), np.zeros(0, dtype=bool), None,
+        return Analysis(np.zeros((0, case.n_parties)), np.zeros(0, dtype=bool), None,
                         f"the case is too large to analyse here: {err.message}")
-    barg = bargaining(case, front)
-    b = np.asarray(case.batnas, dtype=float)
     u = front.utilities
     ideal = u.max(axis=0)
-    gains = normalised_gains(u, b, ideal)
-    tol = 1e-9 * max(1.0, float(np.abs(u).max(initial=0.0)), float(np.abs(b).max(initial=0.0)))
-    in_zone = np.all(u >= b[None, :] - tol, axis=1)
-    nash = barg.solutions.get("nash")
+    gains = normalised_gains(u, np.asarray(case.batnas, dtype=float), ideal)
+    nash = bargaining(case, front).solutions.get("nash")
     if nash is None:
-        return Analysis((), gains, in_zone, None,
+        return Analysis(gains, passes(case, u), None,
                         "no package gives every party at least its BATNA: there is no bargaining zone", ideal)
-    target = normalised_gains(nash.utilities[None, :], b, ideal)[0]
-    zone = np.flatnonzero(in_zone)
-    dist = np.linalg.norm(gains[zone] - target[None, :], axis=1)
-    labels = [case.labels(front.packages[j][0]) for j in zone]
-    keys = [repr(sorted(lab.items())) for lab in labels]
-    order = sorted(range(len(zone)), key=lambda n: (round(float(dist[n]), 12), keys[n]))
-    chosen = [labels[n] for n in order[:k]]
-    if nash.package not in chosen:
-        chosen = [dict(nash.package), *chosen[: k - 1]]
-    else:
-        chosen.remove(nash.package)
-        chosen = [dict(nash.package), *chosen]
-    return Analysis(tuple(chosen), gains, in_zone, dict(nash.package), "", ideal)
+    return Analysis(gains, passes(case, u), dict(nash.package), "", ideal)
 
 
 def level(case: Case, package: Mapping[str, str]) -> dict[str, Any]:

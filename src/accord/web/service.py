@@ -308,9 +308,9 @@ class Service:
             with self._cache_lock:
                 if len(self._candidates) >= _CACHE_SIZE:
                     self._candidates.pop(next(iter(self._candidates)))
-                self._candidates[key] = first._cand  # the protocol's own precomputation, reused as is
+                self._candidates[key] = first.candidates  # the protocol's own precomputation, reused as is
             return first
-        return MediatedSession(case, _candidates=cand)
+        return MediatedSession(case, candidates=cand)
 
     def _mediate(self, s: Session, neg: Negotiation, prop: Proposal) -> dict[str, Any] | None:
         """Replay the single text of ``prop``'s revision from the stored votes; put the next proposal on the
@@ -668,7 +668,7 @@ class Service:
         if found is None:
             return {"frontier": None, "pyramid": None}
         case, result = found
-        best = ag.package if ag is not None else (result.proposals[0] if result.proposals else None)
+        best = ag.package if ag is not None else result.nash
         pyramid = None
         if best is not None:
             pyramid = {"package": best, "of": "agreement" if ag is not None else "first proposal",
