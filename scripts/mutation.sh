@@ -11,7 +11,7 @@
 #   scripts/mutation.sh --source /tmp/head   # another checkout (e.g. `git archive HEAD | tar -x -C /tmp/head`)
 #   scripts/mutation.sh --names FILE         # exactly these mutants (one name a line), e.g. last run's survivors
 #   scripts/mutation.sh --keep               # reuse --work's generated mutants (same source), only re-run tests
-#   scripts/mutation.sh --tests "tests/analysis/test_boundaries.py ..."   # other tests than the default three
+#   scripts/mutation.sh --tests "tests/analysis/test_boundaries.py ..."   # other tests than the default (the tests that import these modules in-process: not tests/cli, whose commands run in a subprocess)
 #   scripts/mutation.sh --report --work DIR  # only the figures of a run in DIR (e.g. one stopped early)
 #   MUTATION_PYTEST_ARGS="--deselect=tests/x.py::test_y" scripts/mutation.sh ...   # extra pytest arguments
 #
@@ -28,7 +28,7 @@ SEED=0
 NAMES=""
 KEEP=0
 REPORT=0
-TESTS="tests/analysis tests/tactics tests/io/test_genius.py"
+TESTS="tests/analysis tests/tactics tests/io tests/report tests/model"
 CORE=${MUTATION_CORE:-0}
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -75,6 +75,8 @@ only_mutate =
 also_copy =
     tests
     examples
+    docs
+    README.md
     pyproject.toml
 pytest_add_cli_args_test_selection =
 @TESTS@

@@ -12,7 +12,9 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from accord.analysis._merge import _first_per_group
 from accord.analysis.agreement import zone_distribution
+from accord.analysis.bargaining import bargaining
 from accord.analysis.issues import best_masks, pair_kinds
 from accord.analysis.perception import check_estimate
 from accord.analysis.potential import win_win_potential
@@ -137,3 +139,37 @@ def test_advice_on_several_distributive_issues_is_grammatical() -> None:
                             {"A": {"x": [0, 5], "y": [0, 5]}, "B": {"x": [5, 0], "y": [5, 0]}}, shared_scales=True)
     advice = " ".join(win_win_potential(case).advice)
     assert "x and y are win-lose on their own" in advice, advice
+
+
+def test_exact_ties_on_a_grid_beyond_int64() -> None:
+    """BATNAs with 16 decimals make the exact common denominator large: with stakes of 10⁶ the grid values
+    in exact units pass 2⁶³ (1.5625·10²⁰ here), so the solution points are compared in Python integers.
+
+    Worked by hand, b = 0.1234567890123456 for both, spans 10⁶ − b: the three frontier points (10⁶, 0),
+    (5·10⁵, 5·10⁵), (0, 10⁶) all have the joint gain (10⁶ − 2b)/(10⁶ − b) — an exact three-way tie, shown by
+    the most balanced point (5·10⁵, 5·10⁵); the Nash product (5·10⁵ − b)² is largest there, uniquely.
+    """
+    b = 0.1234567890123456
+    case = Case("big units", (Issue.categorical("price", ["a", "b", "c"]), Issue.categorical("x", ["p", "q"])),
+                (Party("A", batna=b), Party("B", batna=b)),
+                (Preferences(((1e6, 5e5, 0.0), (0.0, 0.0))), Preferences(((0.0, 5e5, 1e6), (0.0, 0.0)))))
+    res = bargaining(case)
+    joint = res.solutions["max_joint"]
+    assert joint.tied_points == 3
+    assert joint.utilities.tolist() == [5e5, 5e5] and joint.package == {"price": "b", "x": "p"}
+    nash = res.solutions["nash"]
+    assert nash.tied_points == 1 and nash.utilities.tolist() == [5e5, 5e5]
+
+
+def test_first_rows_per_group_including_no_rows() -> None:
+    """The cap per frontier point when packages are listed: the first ``cap`` rows of each run of equal
+    points, checked against a loop; no rows give an empty mask."""
+    point = np.array([0, 0, 0, 1, 2, 2, 2, 2, 5], dtype=np.int64)
+    for cap in (1, 2, 3):
+        seen: dict[int, int] = {}
+        expected = []
+        for x in point.tolist():
+            seen[x] = seen.get(x, 0) + 1
+            expected.append(seen[x] <= cap)
+        assert _first_per_group(point, cap).tolist() == expected
+    assert _first_per_group(np.zeros(0, dtype=np.int64), 2).shape == (0,)

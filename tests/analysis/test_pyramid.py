@@ -233,7 +233,10 @@ def test_two_party_search_equals_general(data: st.DataObject) -> None:
     if data.draw(st.booleans()):
         a = np.concatenate([a, fu[: min(5, m)]])
     assert pm._two_party_ready(fu, w)
-    tj = 1e-9 * max(1.0, float(np.abs(fj).max()))
+    # the joint tolerance is 1e-9 of the joint values, or (as on a case whose scale passes 10⁹ with integer
+    # points) as wide as one to four grid steps: then more than the two joint ties next to the crossing may
+    # tie on the smallest gain, and every one of them must be handed to _untie, as the general search does
+    tj = data.draw(st.sampled_from([1e-9 * max(1.0, float(np.abs(fj).max())), 0.5, 1.5, 2.5, 4.5]))
     p1, b1, o1 = pm._dominance_general(fu, fj, a, 1e-9, w, tj)
     p2, b2, o2 = pm._dominance_two(fu, fj, a, 1e-9, w, tj)
     assert p1.tolist() == p2.tolist()
@@ -243,11 +246,16 @@ def test_two_party_search_equals_general(data: st.DataObject) -> None:
                                                                      if r not in o2]
 
 
-def test_large_batch_takes_the_staircase_path_with_the_same_answers() -> None:
+@pytest.mark.parametrize("offset", [0, 10**10])
+def test_large_batch_takes_the_staircase_path_with_the_same_answers(offset: int) -> None:
+    # offset 10¹⁰ (one issue worth 10¹⁰ more to both, whatever the option): points stay integers, but the joint
+    # tolerance (1e-9 of the joint values, ≈ 20) now spans several grid steps, so near ties abound
     rng = np.random.default_rng(3)
     issues = {f"i{k}": [f"o{o}" for o in range(6)] for k in range(5)}
     pts = {"A": {k: rng.integers(0, 30, 6).tolist() for k in issues},
            "B": {k: rng.integers(0, 30, 6).tolist() for k in issues}}
+    for party in pts.values():
+        party["i0"] = [x + offset for x in party["i0"]]
     case = Case.from_tables("t", issues, pts, shared_scales=True)
     ref = reference_for(case)
     pk = rng.integers(0, 6, (70_000 // max(1, len(ref.frontier)) + 10, 5))

@@ -402,10 +402,9 @@ def _ranges(lo: IntArray, hi: IntArray) -> IntArray:
 
 
 def _first_per_group(point: IntArray, cap: int) -> BoolArray:
-    """For rows grouped by ``point`` (non-decreasing), True for the first ``cap`` rows of each group."""
+    """For rows grouped by ``point`` (non-decreasing), True for the first ``cap`` rows of each group (no rows:
+    an empty mask, with no special case)."""
     n = point.size
-    if n == 0:
-        return np.zeros(0, dtype=bool)
     starts = np.flatnonzero(np.r_[True, point[1:] != point[:-1]])
     begin = np.repeat(starts, np.diff(np.r_[starts, n]))
     keep: BoolArray = (np.arange(n) - begin) < cap

@@ -517,14 +517,31 @@ def _dominance_two(fu: FloatArray, fj: FloatArray, a: FloatArray, t: float, w: F
         best = np.where(better, c, best)
         best_h = np.where(better, h, best_h)
     best = np.where(pareto, -1, best).astype(np.int64)
-    # candidates whose smallest gain ties the best one's: settled by _untie, not by frontier order
-    near = np.stack([(c >= 0) & (h >= best_h - tj) for c, h in zip(cands, hs, strict=True)], axis=1)
-    stacked = np.stack(cands, axis=1)
+    # Candidates whose smallest gain ties the best one's (within tj, as in _dominance_general) are settled by
+    # _untie, not by frontier order. With a tolerance as wide as a grid step, ties other than the four searched
+    # above can qualify: walk outward from each (the smallest gain falls away from the crossing on both sides,
+    # so the walk stops at the first joint tie that falls short).
+    near_h = best_h - tj
+    rows_seen: list[IntArray] = []
+    points_seen: list[IntArray] = []
+    for k, (c, h) in enumerate(zip(cands, hs, strict=True)):
+        l_, r_ = intervals[k // 2]
+        leftward = k % 2 == 0  # even: last tie before the crossing; odd: first tie after it
+        cur, ok = c, (c >= 0) & (h >= near_h) & ~pareto
+        while ok.any():
+            rows_seen.append(np.flatnonzero(ok))
+            points_seen.append(cur[ok])
+            nxt = (_last_at_least(table, fj, l_, np.where(ok, cur, l_), thr) if leftward
+                   else _first_at_least(table, fj, np.where(ok, cur + 1, r_), r_, thr))
+            cs = np.maximum(nxt, 0)
+            h = np.minimum(w[0] * (fu[cs, 0] - a[:, 0]), w[1] * (fu[cs, 1] - a[:, 1]))
+            cur, ok = nxt, ok & (nxt >= 0) & (h >= near_h)
     open_ties: dict[int, IntArray] = {}
-    for row in np.flatnonzero(~pareto & (near.sum(axis=1) > 1)):
-        found = np.unique(stacked[row][near[row]])
-        if len(found) > 1:
-            open_ties[int(row)] = found
+    if rows_seen:
+        pairs = np.unique(np.stack([np.concatenate(rows_seen), np.concatenate(points_seen)], axis=1), axis=0)
+        rows, starts, counts = np.unique(pairs[:, 0], return_index=True, return_counts=True)
+        for row, s0, n0 in zip(rows[counts > 1], starts[counts > 1], counts[counts > 1], strict=True):
+            open_ties[int(row)] = pairs[s0 : s0 + n0, 1].astype(np.int64)
     return pareto, best, open_ties
 
 
