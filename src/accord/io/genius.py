@@ -477,8 +477,9 @@ def _weights(objective: Node, domain: GeniusDomain, file: str) -> tuple[float, .
             continue  # a weight on the objective itself carries no meaning
         pos = domain.position(key) if key is not None else None
         if pos is None:
-            raise FormatError(f"<weight index=\"{node.get('index')}\"> names no issue of the domain", file=file,
-                              place=f"line {node.line}")
+            what = (f"<weight index=\"{node.get('index')}\"> names no issue of the domain" if key is not None
+                    else "a <weight> has no index attribute: give the index of the issue it weighs")
+            raise FormatError(what, file=file, place=f"line {node.line}")
         if pos in weights:
             raise FormatError(f"issue {domain.issues[pos].name!r} has two weights", file=file,
                               place=f"line {node.line}")
