@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 
 import numpy as np
 import pytest
 
 from accord.model import Case, Event, Party
-from accord.tactics.contingency import check_conditions, contingency_contracts
+from accord.tactics.contingency import certainty_equivalent, check_conditions, contingency_contracts
 from accord.tactics.settlement import improve
 
 
@@ -137,3 +138,12 @@ def test_improvement_json_gives_the_joint_gain() -> None:
     for imp in data["improvements"]:
         expected = float((by_labels[tuple(imp["package"].values())] - u_agree).sum())
         assert imp["joint_gain"] == pytest.approx(expected)
+
+
+def test_certainty_equivalent_of_a_coin_flip_for_a_risk_averse_holder() -> None:
+    """CARA with a = 1 (docs/concepts.md, contingency contracts): a 50/50 lottery over 0 and 1 is worth
+    CE = −ln(½ e⁰ + ½ e⁻¹) = ln 2 − ln(1 + e⁻¹) ≈ 0.3799 for sure — less than its mean ½ (risk aversion);
+    a = 0 gives the mean itself."""
+    ce = certainty_equivalent([0.0, 1.0], [0.5, 0.5], 1.0)
+    assert abs(ce - (math.log(2.0) - math.log(1.0 + math.exp(-1.0)))) < 1e-12
+    assert certainty_equivalent([0.0, 1.0], [0.5, 0.5], 0.0) == 0.5
