@@ -118,6 +118,28 @@ def purchase_case() -> Case:
 # the case's data (``Preferences.scores``), never through an engine helper, so a bug in ``best_utilities``,
 # ``compromise_package``, ``Belief.utilities`` or the utility grid cannot hide behind its own oracle.
 
+def best_improvement_oracle(case: Case, pkg: tuple[int, ...]) -> tuple[float, tuple[int, ...]] | None:
+    """(joint gain, package) of the improvement the definition picks: the largest Σ_i w_i Δu_i over the packages
+    that dominate ``pkg``; ties (1e-9 relative) to the leximin-largest sorted weighted gains, then to the first
+    package in issue and option order. None when nothing dominates ``pkg``."""
+    pk = all_packages(case)
+    dom = dominating(case, pkg)
+    if not dom.any():
+        return None
+    w = gain_weights(case)
+    d = (case.utilities(pk[dom]) - case.utilities([pkg])[0][None, :]) * w[None, :]
+    joint = d.sum(axis=1)
+    top = float(joint.max())
+    tj = 1e-9 * max(1.0, abs(top))
+    rows = np.flatnonzero(joint >= top - tj)
+    gains = np.sort(d[rows], axis=1)
+    for k in range(gains.shape[1]):  # leximin: the smallest weighted gain first, then the next, ...
+        ok = gains[:, k] >= gains[:, k].max() - tj
+        rows, gains = rows[ok], gains[ok]
+    first = min(tuple(int(x) for x in pk[dom][r]) for r in rows)
+    return top, first
+
+
 def best_points(case: Case) -> np.ndarray:
     """u_i^max: each party's most points over every package (interaction terms and caps included)."""
     return np.asarray(case.utilities(all_packages(case)).max(axis=0), dtype=float)

@@ -15,7 +15,7 @@ from accord.analysis.bargaining import bargaining
 from accord.analysis.frontier import pareto_frontier
 from accord.analysis.optimize import best_improvement, is_pareto_optimal
 from accord.model import AgreementRule, Case, Preferences
-from oracles import all_packages
+from oracles import all_packages, best_improvement_oracle
 
 # -- best improvement next to a near-tie (two parties, decimal points) --------------------------------------
 
@@ -67,19 +67,6 @@ def test_best_improvement_beside_a_near_tie_on_the_region_path() -> None:
     assert "restricted to improvements" in imp.method  # the path this test is about
 
 
-def _best_improvement_by_enumeration(case: Case, agreement: tuple[int, ...]) -> tuple[int, ...] | None:
-    """Shared scales, integer points (no grid): among the packages that give every party at least as much as
-    ``agreement`` and someone more, the largest Σ gains, then leximin of the gains, then the first package."""
-    pk = all_packages(case)
-    u = case.utilities(pk)
-    gain = u - case.utilities([agreement])[0][None, :]
-    better = np.all(gain >= 0, axis=1) & np.any(gain > 0, axis=1)
-    if not better.any():
-        return None
-    best = min(np.flatnonzero(better), key=lambda r: (-gain[r].sum(), tuple(-np.sort(gain[r])), tuple(pk[r])))
-    return tuple(int(o) for o in pk[best])
-
-
 def test_smallest_possible_improvements_tie_to_the_first_package() -> None:
     """Improvements whose joint gain is a single point — the least any strict improvement of integer points can
     have — are still all considered: mirror-image gains (1, 0) and (0, 1) tie (same joint gain, same
@@ -92,7 +79,9 @@ def test_smallest_possible_improvements_tie_to_the_first_package() -> None:
     ]
     for issues, tables in cases:
         case = Case.from_tables("single point", issues, tables, shared_scales=True)
-        expected = _best_improvement_by_enumeration(case, (0,))
+        oracle = best_improvement_oracle(case, (0,))
+        assert oracle is not None
+        expected = oracle[1]
         assert expected == (1,)  # by hand: o1 is the first of the tied improvements in every case
         imp = best_improvement(case, (0,))
         assert imp is not None and imp.package == expected

@@ -25,32 +25,10 @@ import accord.analysis.pyramid as pm
 from accord.analysis.pyramid import evaluate
 from accord.errors import TooLargeError
 from accord.model import Case
-from oracles import all_packages, dominating, gain_weights, scale
+from oracles import all_packages, best_improvement_oracle, gain_weights, scale
 
 
 # -- the value left on the table under own scales, nonzero BATNAs ----------------------------------------------
-def _oracle_best(case: Case, pkg: tuple[int, ...]) -> tuple[float, tuple[int, ...]] | None:
-    """(joint gain, package) of the improvement the definition picks: the largest Σ_i w_i Δu_i over the packages
-    that dominate ``pkg``; ties (1e-9 relative) to the leximin-largest sorted weighted gains, then to the first
-    package in issue and option order. None when nothing dominates ``pkg``."""
-    pk = all_packages(case)
-    dom = dominating(case, pkg)
-    if not dom.any():
-        return None
-    w = gain_weights(case)
-    d = (case.utilities(pk[dom]) - case.utilities([pkg])[0][None, :]) * w[None, :]
-    joint = d.sum(axis=1)
-    top = float(joint.max())
-    tj = 1e-9 * max(1.0, abs(top))
-    rows = np.flatnonzero(joint >= top - tj)
-    gains = np.sort(d[rows], axis=1)
-    for k in range(gains.shape[1]):  # leximin: the smallest weighted gain first, then the next, ...
-        ok = gains[:, k] >= gains[:, k].max() - tj
-        rows, gains = rows[ok], gains[ok]
-    first = min(tuple(int(x) for x in pk[dom][r]) for r in rows)
-    return top, first
-
-
 def test_tied_value_left_goes_to_the_balanced_split_in_normalised_gains() -> None:
     """Own scales, A: u^max 10, BATNA 8 (span 2); B: u^max 10, BATNA 0 (span 10). From "deal" (8, 0) two
     improvements tie on the joint normalised gain 0.4: "lean" (8.6, 1) gains Δg = (0.6/2, 1/10) = (0.3, 0.1)
@@ -66,7 +44,7 @@ def test_tied_value_left_goes_to_the_balanced_split_in_normalised_gains() -> Non
     assert abs(ev.value_left_joint - 0.4) < 1e-12
     assert abs(ev.value_left["A"] - 0.15) < 1e-12 and abs(ev.value_left["B"] - 0.25) < 1e-12
     assert ev.value_left_points == {"A": 8.3 - 8, "B": 2.5}
-    want = _oracle_best(case, (0,))  # the enumeration oracle agrees with the hand calculation
+    want = best_improvement_oracle(case, (0,))  # the enumeration oracle agrees with the hand calculation
     assert want is not None and want[1] == (2,) and abs(want[0] - 0.4) < 1e-12
 
 
@@ -98,7 +76,7 @@ def test_value_left_under_own_scales_matches_brute_force(drawn: tuple[Case, tupl
     if not np.all(gain_weights(case) > 0):  # a party with no room above its BATNA: ties are not well-posed
         return
     ev = evaluate(case, pkg)
-    want = _oracle_best(case, pkg)
+    want = best_improvement_oracle(case, pkg)
     if want is None:
         assert ev.pareto_optimal and ev.value_left_package is None and ev.value_left_joint == 0.0
         return

@@ -41,13 +41,12 @@ from accord.negotiation.base import (
     Reply,
     Revealed,
     State,
-    concession,
     scale_tol,
     target,
-    time_grid,
 )
 from accord.negotiation.ladder import OfferLadder
 from accord.negotiation.opponent import BayesianPriorityModel, FrequencyModel
+from accord.negotiation.timedependent import time_dependent_plan
 from accord.negotiation.view import PrivateView
 
 __all__ = ["BAND", "Enlightened", "EnlightenedSilent", "FlowerChild", "ModelNegotiator", "OldFashioned"]
@@ -65,11 +64,7 @@ class OldFashioned(PlanNegotiator):
     e: ClassVar[float] = 0.1
 
     def make_plan(self, view: PrivateView, rounds: int) -> Plan:
-        ladder = view.ladder()
-        p_max = ladder.best
-        p_min = min(p_max, max(view.batna, ladder.worst))
-        idx = ladder.at_least(concession(p_min, p_max, time_grid(rounds), self.e))
-        return Plan(ladder, idx, ladder.utilities[idx], scale_tol(view))
+        return time_dependent_plan(view, rounds, self.e)
 
 
 class ModelNegotiator(Negotiator):

@@ -23,6 +23,17 @@ from accord.negotiation.view import PrivateView
 __all__ = ["Boulware", "Conceder", "Linear", "TimeDependent"]
 
 
+def time_dependent_plan(view: PrivateView, rounds: int, e: float) -> Plan:
+    """The plan of a time-dependent concession on the negotiator's own ladder: at step k the first rung
+    reaching u(t_k) = P_min + (P_max − P_min)(1 − t_k^{1/e}), P_min = the BATNA (or the worst package if
+    higher). Shared by :class:`TimeDependent` and the old-fashioned archetype."""
+    ladder = view.ladder()
+    p_max = ladder.best
+    p_min = min(p_max, max(view.batna, ladder.worst))
+    idx = ladder.at_least(concession(p_min, p_max, time_grid(rounds), e))
+    return Plan(ladder, idx, ladder.utilities[idx], scale_tol(view))
+
+
 class TimeDependent(PlanNegotiator):
     """Concede along u(t) = P_min + (P_max − P_min)(1 − t^{1/e}); offer the package nearest above; accept an
     offer at least as good as the own next offer.
@@ -42,11 +53,7 @@ class TimeDependent(PlanNegotiator):
         self.e = float(e)
 
     def make_plan(self, view: PrivateView, rounds: int) -> Plan:
-        ladder = view.ladder()
-        p_max = ladder.best
-        p_min = min(p_max, max(view.batna, ladder.worst))
-        idx = ladder.at_least(concession(p_min, p_max, time_grid(rounds), self.e))
-        return Plan(ladder, idx, ladder.utilities[idx], scale_tol(view))
+        return time_dependent_plan(view, rounds, self.e)
 
 
 class Boulware(TimeDependent):
